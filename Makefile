@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything else is a step of one of them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+export ENVIRONMENT ?= development
+
+.PHONY: run test install catalogs extract-messages migrate lint typecheck pytest pytest-postgres clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var/dev-secret-key:
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d locales -D messages 2>&1 | grep -v '^compiling' || true
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --add-comments=Translators: \
+	  --sort-by-file --no-wrap --project=participation -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --ignore-obsolete
+
+migrate: $(STAMP) var/dev-secret-key
+	$(BIN)/participation migrate
+
+run: $(STAMP) var/dev-secret-key catalogs migrate
+	$(BIN)/participation seed-demo --if-empty
+	$(BIN)/participation serve --host 127.0.0.1 --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) catalogs
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL, when TEST_POSTGRES_URL names a server (.ci/run starts one).
+pytest-postgres: $(STAMP) catalogs
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
+	else \
+	  echo "TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; \
+	fi
+
+test: lint typecheck pytest pytest-postgres
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,70 @@
+"""Sign-up, sign-in, joining an area and the profile."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import validators as v
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from participation.accounts.models import StakeholderRole
+from participation.forms import BaseForm, length, required, strip, text_field
+from participation.i18n import LANGUAGES
+from participation.i18n import lazy_gettext as _l
+
+PASSWORD_MIN = 10
+
+
+def email_field() -> StringField:
+    return StringField(
+        _l("E-mail address"),
+        [
+            required(),
+            length(max_length=254),
+            v.Email(message=_l("Please enter an e-mail address like name@example.org.")),
+        ],
+        filters=[strip, lambda value: value.lower() if isinstance(value, str) else value],
+    )
+
+
+class SignUpForm(BaseForm):
+    email = email_field()
+    display_name = text_field(_l("Name shown with your posts"), 2, 60)
+    password = PasswordField(_l("Password"), [required(), length(PASSWORD_MIN, 200)])
+
+
+class SignInForm(BaseForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), [required(), length(max_length=200)])
+    next = HiddenField()
+
+
+ROLE_LABELS = {
+    StakeholderRole.RESIDENT: _l("I live here"),
+    StakeholderRole.BUSINESS: _l("I run a business here"),
+    StakeholderRole.OWNER: _l("I own property here"),
+    StakeholderRole.INSTITUTION: _l(
+        "I work for a local institution (school, daycare, association)"
+    ),
+}
+
+
+class JoinForm(BaseForm):
+    roles = SelectMultipleField(
+        _l("How are you connected to this area?"),
+        [v.InputRequired(message=_l("Please choose at least one."))],
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+
+
+class ProfileForm(BaseForm):
+    display_name = text_field(_l("Name shown with your posts"), 2, 60)
+    preferred_locale = SelectField(
+        _l("Preferred language"),
+        [required()],
+        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+    )
+
+
+__all__ = ["JoinForm", "ProfileForm", "SignInForm", "SignUpForm", "length"]

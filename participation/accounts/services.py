@@ -1,0 +1,135 @@
+"""Accounts: sign-up, sign-in, memberships in areas, the profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
+from participation.areas.models import Area, AreaManager
+from participation.errors import Conflict, Forbidden
+from participation.i18n import LANGUAGES
+from participation.i18n import gettext as _
+from participation.security import hash_password, needs_rehash, verify_password
+
+
+class AccountService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        """Return the user or None."""
+        return await self.session.get(User, user_id)
+
+    async def by_email(self, email: str) -> User | None:
+        """Return the user with this e-mail address (any case) or None."""
+        result = await self.session.execute(select(User).where(User.email == email.lower()))
+        return result.scalar_one_or_none()
+
+    async def sign_up(
+        self,
+        *,
+        email: str,
+        display_name: str,
+        password: str,
+        locale: str,
+        is_admin: bool = False,
+    ) -> User:
+        """Create an account; raise Conflict when the address is taken."""
+        user = User(
+            email=email.strip().lower(),
+            display_name=display_name.strip(),
+            password_hash=hash_password(password),
+            preferred_locale=locale if locale in LANGUAGES else "de",
+            is_admin=is_admin,
+        )
+        self.session.add(user)
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                _("An account with this e-mail address already exists. Please sign in."),
+                field="email",
+            ) from None
+        return user
+
+    async def authenticate(self, email: str, password: str) -> User | None:
+        """Return the user when the password is right, else None (same work either way)."""
+        user = await self.by_email(email)
+        if not verify_password(user.password_hash if user else None, password) or user is None:
+            return None
+        if user.password_hash and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        return user
+
+    async def set_password(self, user: User, password: str) -> None:
+        user.password_hash = hash_password(password)
+
+    async def update_profile(self, user: User, *, display_name: str, locale: str) -> None:
+        user.display_name = display_name.strip()
+        if locale in LANGUAGES:
+            user.preferred_locale = locale
+
+    async def memberships(self, user: User) -> list[Membership]:
+        """Return the user's memberships with roles, in the areas' order."""
+        result = await self.session.execute(
+            select(Membership)
+            .join(Area, Area.id == Membership.area_id)
+            .where(Membership.user_id == user.id)
+            .options(selectinload(Membership.roles))
+            .order_by(Area.position)
+        )
+        return list(result.scalars())
+
+    async def membership(self, user: User, area: Area) -> Membership | None:
+        """Return the user's membership in the area with its roles, or None."""
+        result = await self.session.execute(
+            select(Membership)
+            .where(Membership.user_id == user.id, Membership.area_id == area.id)
+            .options(selectinload(Membership.roles))
+        )
+        return result.scalar_one_or_none()
+
+    async def join(self, user: User, area: Area, roles: Iterable[StakeholderRole]) -> Membership:
+        """Join the area in these roles, or change the roles of an existing membership."""
+        if not area.is_active:
+            raise Forbidden(
+                _("This area is in consolidation. Its pages stay readable as an archive.")
+            )
+        wanted = set(roles)
+        if not wanted:
+            raise Conflict(_("Please choose at least one."), field="roles")
+        membership = await self.membership(user, area)
+        if membership is None:
+            membership = Membership(user_id=user.id, area_id=area.id, roles=[])
+            self.session.add(membership)
+        current = {r.role: r for r in membership.roles}
+        membership.roles = [
+            current.get(role) or MembershipRole(role=role)
+            for role in sorted(wanted, key=lambda r: r.value)
+        ]
+        await self.session.flush()
+        return membership
+
+    async def leave(self, user: User, area: Area) -> None:
+        await self.session.execute(
+            delete(Membership).where(Membership.user_id == user.id, Membership.area_id == area.id)
+        )
+
+    async def make_manager(self, user: User, area: Area) -> None:
+        """Appoint the user as a quarter manager of the area (idempotent)."""
+        existing = await self.session.get(AreaManager, (area.id, user.id))
+        if existing is None:
+            self.session.add(AreaManager(area_id=area.id, user_id=user.id))
+            await self.session.flush()
+
+    async def managed_area_ids(self, user: User) -> set[int]:
+        result = await self.session.execute(
+            select(AreaManager.area_id).where(AreaManager.user_id == user.id)
+        )
+        return set(result.scalars())

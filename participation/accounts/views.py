@@ -1,0 +1,177 @@
+"""Sign-up, sign-in, sign-out, the profile, and joining an area."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from participation.accounts.forms import JoinForm, ProfileForm, SignInForm, SignUpForm
+from participation.accounts.models import StakeholderRole
+from participation.accounts.services import AccountService
+from participation.areas.services import AreaService
+from participation.errors import DomainError
+from participation.i18n import get_locale
+from participation.i18n import gettext as _
+from participation.security import RateLimiter, safe_next
+from participation.templating import flash
+from participation.web import (
+    error_page,
+    redirect,
+    render,
+    sign_in,
+    sign_in_redirect,
+    sign_out,
+    transaction,
+    url,
+)
+
+
+def limiter(request: Request) -> RateLimiter:
+    rate_limiter: RateLimiter = request.app.state.rate_limiter
+    return rate_limiter
+
+
+async def signup(request: Request) -> Response:
+    form = SignUpForm()
+    if request.method == "POST":
+        form = await SignUpForm.from_request(request)
+        if form.validate():
+            async with transaction(request, write=True) as session:
+                try:
+                    user = await AccountService(session).sign_up(
+                        email=form.email.data,
+                        display_name=form.display_name.data,
+                        password=form.password.data,
+                        locale=get_locale(),
+                    )
+                except DomainError as error:
+                    form.add_error(error.field or "email", error.message)
+                else:
+                    sign_in(request, user)
+                    flash(request, _("Welcome! Your account has been created."))
+                    return redirect(url(request, "accounts.profile"))
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form},
+        status_code=422 if form.errors else 200,
+    )
+
+
+async def signin(request: Request) -> Response:
+    fallback = url(request, "areas.home")
+    if request.method == "GET":
+        form = SignInForm(data={"next": request.query_params.get("next", "")})
+        return render(request, "accounts/signin.html", {"form": form})
+    form = await SignInForm.from_request(request)
+    error = None
+    limited = False
+    if form.validate():
+        settings = request.app.state.settings
+        client = request.client.host if request.client else "unknown"
+        allowed = await limiter(request).hit(
+            settings.signin_rate_limit, "signin-address", form.email.data
+        ) and await limiter(request).hit(settings.signin_rate_limit, "signin-client", client)
+        if not allowed:
+            limited = True
+            error = _("Too many sign-in attempts. Please wait a few minutes and try again.")
+        else:
+            async with transaction(request, write=True) as session:
+                user = await AccountService(session).authenticate(
+                    form.email.data, form.password.data
+                )
+            if user is not None:
+                sign_in(request, user)
+                flash(request, _("You are signed in."))
+                return redirect(safe_next(form.next.data, fallback))
+            error = _("The e-mail address or the password is not right.")
+    return render(
+        request,
+        "accounts/signin.html",
+        {"form": form, "error": error},
+        status_code=429 if limited else 422,
+    )
+
+
+async def signout(request: Request) -> Response:
+    sign_out(request)
+    flash(request, _("You are signed out."))
+    return redirect(url(request, "areas.home"))
+
+
+async def profile(request: Request) -> Response:
+    write = request.method == "POST"
+    async with transaction(request, write=write) as session:
+        user = request.state.user
+        if user is None:
+            return sign_in_redirect(request)
+        accounts = AccountService(session)
+        if write:
+            form = await ProfileForm.from_request(request)
+            if form.validate():
+                await accounts.update_profile(
+                    user, display_name=form.display_name.data, locale=form.preferred_locale.data
+                )
+                flash(request, _("Your changes have been saved."))
+                return redirect(url(request, "accounts.profile"))
+        else:
+            form = ProfileForm(
+                data={"display_name": user.display_name, "preferred_locale": user.preferred_locale}
+            )
+        memberships = await accounts.memberships(user)
+        areas = {a.id: a for a in await AreaService(session).all()}
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships, "areas": areas},
+        status_code=422 if form.errors else 200,
+    )
+
+
+async def join(request: Request) -> Response:
+    write = request.method == "POST"
+    async with transaction(request, write=write) as session:
+        try:
+            area = await AreaService(session).by_slug(request.path_params["slug"])
+        except DomainError as error:
+            return error_page(request, error)
+        user = request.state.user
+        if user is None:
+            return sign_in_redirect(request)
+        accounts = AccountService(session)
+        membership = await accounts.membership(user, area)
+        if write:
+            form = await JoinForm.from_request(request)
+            if form.validate():
+                try:
+                    await accounts.join(user, area, [StakeholderRole(r) for r in form.roles.data])
+                except DomainError as error:
+                    if error.field is None:
+                        return error_page(request, error)
+                    form.add_error(error.field, error.message)
+                else:
+                    if membership is None:
+                        message = _("Welcome! You can now take part in %(area)s.", area=area.name)
+                        flash(request, message)
+                    else:
+                        flash(request, _("Your changes have been saved."))
+                    return redirect(url(request, "areas.detail", slug=area.slug))
+        else:
+            roles = [r.role.value for r in membership.roles] if membership else []
+            form = JoinForm(data={"roles": roles})
+    return render(
+        request,
+        "accounts/join.html",
+        {"area": area, "form": form, "membership": membership},
+        status_code=422 if write else (200 if area.is_active else 403),
+    )
+
+
+routes = [
+    Route("/signup", signup, name="accounts.signup", methods=["GET", "POST"]),
+    Route("/signin", signin, name="accounts.signin", methods=["GET", "POST"]),
+    Route("/signout", signout, name="accounts.signout", methods=["POST"]),
+    Route("/profile", profile, name="accounts.profile", methods=["GET", "POST"]),
+    Route("/areas/{slug}/join", join, name="accounts.join", methods=["GET", "POST"]),
+]

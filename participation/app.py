@@ -1,0 +1,235 @@
+"""The application factory: routes under a language prefix, middleware, error pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from participation import api, i18n
+from participation.accounts import views as accounts_views
+from participation.areas import views as areas_views
+from participation.db import Database, query_counter
+from participation.ideas import views as ideas_views
+from participation.security import (
+    BodyLimitAndCSRFMiddleware,
+    RateLimiter,
+    SecurityHeadersMiddleware,
+)
+from participation.settings import Settings
+from participation.templating import Renderer, create_environment
+from participation.web import transaction
+
+LOCALE_COOKIE = "lang"
+
+
+class LanguageConvertor(Convertor[str]):
+    regex = "|".join(i18n.LANGUAGES)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+class LocaleMiddleware:
+    """Take the interface language from the URL's first segment and remember it in a cookie."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        segment = scope["path"].split("/", 2)[1] if scope["path"].count("/") else ""
+        in_path = segment in i18n.LANGUAGES
+        token = i18n.set_locale(segment if in_path else i18n.DEFAULT_LOCALE)
+        remembered = Request(scope).cookies.get(LOCALE_COOKIE)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and in_path and remembered != segment:
+                cookie: SimpleCookie = SimpleCookie()
+                cookie[LOCALE_COOKIE] = segment
+                cookie[LOCALE_COOKIE].update(
+                    {"path": "/", "max-age": str(365 * 24 * 3600), "samesite": "lax"}
+                )
+                headers = list(message.get("headers", []))
+                headers.append((b"set-cookie", cookie.output(header="").strip().encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            i18n._current.reset(token)
+
+
+class QueryCountMiddleware:
+    """Report the number of SQL statements per request in X-Query-Count (tests, benchmark)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        counter = [0]
+        token = query_counter.set(counter)
+
+        async def send_with_count(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-query-count", str(counter[0]).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_count)
+        finally:
+            query_counter.reset(token)
+
+
+async def root(request: Request) -> Response:
+    """Send / to the language of the account, the cookie, the browser, or German."""
+    locale = None
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        async with transaction(request) as _session:
+            user = request.state.user
+            locale = user.preferred_locale if user else None
+    if locale not in i18n.LANGUAGES:
+        locale = request.cookies.get(LOCALE_COOKIE)
+    if locale not in i18n.LANGUAGES:
+        locale = i18n.negotiate(request.headers.get("accept-language"))
+    response = RedirectResponse(f"/{locale or i18n.DEFAULT_LOCALE}/", status_code=302)
+    response.headers["vary"] = "Accept-Language, Cookie"
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    db: Database = request.app.state.db
+    async with db.session() as session:
+        await session.execute(text("SELECT 1"))
+    return PlainTextResponse("ok")
+
+
+async def robots(request: Request) -> Response:
+    return PlainTextResponse("User-agent: *\nDisallow: /api/\n")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A translated page for an unexpected failure (the traceback goes to the log)."""
+    return error_response(request, 500)
+
+
+def error_response(request: Request, status_code: int) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": status_code}, status_code=status_code)
+    renderer: Renderer = request.app.state.renderer
+    messages = {
+        403: i18n.gettext(
+            "This form has expired or was sent from another page. Please go back, reload the "
+            "page and try again."
+        ),
+        404: i18n.gettext("This page does not exist. Perhaps the link is old or mistyped."),
+        405: i18n.gettext("This address cannot be used like this."),
+        413: i18n.gettext("What you sent is too large. Please shorten it and try again."),
+    }
+    message = messages.get(status_code, i18n.gettext("Something went wrong. Please try again."))
+    return renderer.render(
+        request,
+        "errors/error.html",
+        {"status_code": status_code, "message": message},
+        status_code=status_code,
+    )
+
+
+def reject_app(scope: Scope, receive: Receive, send: Send) -> Any:
+    """Answer a request the security middleware refused (403 or 413), as a translated page."""
+    request = Request(scope, receive)
+    return error_response(request, scope["state"]["rejected_status"])(scope, receive, send)
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Build the application for these settings (no global state; tests build their own)."""
+    register_url_convertor("lang", LanguageConvertor())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await app.state.db.dispose()
+
+    localised = [
+        *areas_views.routes,
+        *accounts_views.routes,
+        *ideas_views.routes,
+    ]
+    routes = [
+        Route("/", root, name="root"),
+        Route("/healthz", healthz, name="healthz"),
+        Route("/robots.txt", robots, name="robots"),
+        *api.routes,
+        Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
+        Mount("/{locale:lang}", routes=localised),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="session",
+            max_age=settings.session_max_age,
+            same_site="lax",
+            https_only=settings.https,
+        ),
+        Middleware(LocaleMiddleware),
+        Middleware(
+            BodyLimitAndCSRFMiddleware, max_body_bytes=settings.max_body_bytes, reject=reject_app
+        ),
+    ]
+    if settings.expose_query_count:
+        middleware.insert(0, Middleware(QueryCountMiddleware))
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings.database_url)
+    app.state.renderer = Renderer(
+        create_environment(settings.templates_dir, settings.static_dir), settings.site_name
+    )
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_url)
+    return app
+
+
+def from_environment() -> Starlette:
+    """The application configured from environment variables (for `uvicorn --factory`)."""
+    from participation.settings import load_settings
+
+    return create_app(load_settings())

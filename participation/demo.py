@@ -1,0 +1,177 @@
+"""Demo data for trying the platform, and account creation for the command line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
+from participation.accounts.services import AccountService
+from participation.areas.models import Area, AreaStatus, Concept, FieldOfAction
+from participation.areas.services import AreaService
+from participation.db import Database, utcnow
+from participation.errors import DomainError
+from participation.ideas.models import Comment, Idea, IdeaStatus, Support
+
+DEMO_PASSWORD = "kiez-demo-2025"  # noqa: S105 (published demo password)
+"""Password of every demo account (demo data only; never use it on a real installation)."""
+
+
+async def seed_demo(database_url: str, *, only_if_empty: bool = True) -> bool:
+    """Load the demo areas, concepts, accounts and ideas; return False if data was there."""
+    from participation import demo_content as content
+
+    db = Database(database_url)
+    try:
+        async with db.session(write=True) as session:
+            if only_if_empty and (await session.execute(select(func.count(Area.id)))).scalar():
+                return False
+            now = utcnow()
+            areas: dict[str, Area] = {}
+            fields: dict[tuple[str, str], FieldOfAction] = {}
+            for position, data in enumerate(content.AREAS):
+                area = Area(
+                    slug=data["slug"],
+                    name=data["name"],
+                    status=AreaStatus(data["status"]),
+                    description=data["description"],
+                    position=position,
+                    idea_count=0,
+                )
+                active = area.status is AreaStatus.ACTIVE
+                concept = Concept(
+                    area=area,
+                    first_year=2025 if active else 2019,
+                    last_year=2027 if active else 2021,
+                    vision=content.CONCEPT_VISION.get(data["slug"], {}),
+                    is_current=True,
+                )
+                session.add_all([area, concept])
+                for index, field_data in enumerate(content.FIELDS_OF_ACTION):
+                    field = FieldOfAction(
+                        concept=concept,
+                        key=field_data["key"],
+                        name=field_data["name"],
+                        cross_cutting=field_data["cross_cutting"],
+                        position=index,
+                    )
+                    session.add(field)
+                    fields[(area.slug, field.key)] = field
+                areas[area.slug] = area
+            await session.flush()
+
+            accounts = AccountService(session)
+            users: dict[str, User] = {}
+            for user_data in content.USERS:
+                user = await accounts.sign_up(
+                    email=user_data["email"],
+                    display_name=user_data["display_name"],
+                    password=DEMO_PASSWORD,
+                    locale=user_data["locale"],
+                    is_admin=user_data["admin"],
+                )
+                user.email_verified_at = now
+                users[user_data["key"]] = user
+                for slug, roles in user_data["roles"].items():
+                    session.add(
+                        Membership(
+                            user_id=user.id,
+                            area_id=areas[slug].id,
+                            roles=[MembershipRole(role=StakeholderRole(r)) for r in roles],
+                            verified_at=now if len(users) % 2 else None,
+                        )
+                    )
+                for slug in user_data["manager_of"]:
+                    await accounts.make_manager(user, areas[slug])
+            await session.flush()
+
+            for idea_data in content.IDEAS:
+                area = areas[idea_data["area"]]
+                created = now - timedelta(days=idea_data["days_ago"], hours=len(idea_data["title"]))
+                replies = sum(len(c["replies"]) for c in idea_data["comments"])
+                idea = Idea(
+                    area_id=area.id,
+                    field_id=fields[(area.slug, idea_data["field"])].id,
+                    author_id=users[idea_data["author"]].id,
+                    title=idea_data["title"],
+                    body=idea_data["body"],
+                    place=idea_data["place"],
+                    language=idea_data["language"],
+                    status=IdeaStatus(idea_data["status"]),
+                    support_count=len(idea_data["supporters"]),
+                    comment_count=len(idea_data["comments"]) + replies,
+                    created_at=created,
+                )
+                session.add(idea)
+                area.idea_count += 1
+                await session.flush()
+                for supporter in idea_data["supporters"]:
+                    session.add(Support(idea_id=idea.id, user_id=users[supporter].id))
+                for n, comment_data in enumerate(idea_data["comments"]):
+                    when = created + timedelta(hours=5 * (n + 1))
+                    comment = Comment(
+                        idea_id=idea.id,
+                        author_id=users[comment_data["author"]].id,
+                        body=comment_data["body"],
+                        language=comment_data["language"],
+                        created_at=when,
+                    )
+                    session.add(comment)
+                    await session.flush()
+                    for m, reply in enumerate(comment_data["replies"]):
+                        session.add(
+                            Comment(
+                                idea_id=idea.id,
+                                parent_id=comment.id,
+                                author_id=users[reply["author"]].id,
+                                body=reply["body"],
+                                language=reply["language"],
+                                created_at=when + timedelta(minutes=40 * (m + 1)),
+                            )
+                        )
+        return True
+    finally:
+        await db.dispose()
+
+
+async def create_user(
+    database_url: str,
+    *,
+    email: str,
+    password: str,
+    display_name: str | None,
+    admin: bool,
+    manager_of: list[str],
+) -> str:
+    """Create an account (or update the roles of an existing one); return what was done."""
+    db = Database(database_url)
+    try:
+        async with db.session(write=True) as session:
+            accounts = AccountService(session)
+            areas = AreaService(session)
+            user = await accounts.by_email(email)
+            created = user is None
+            if user is None:
+                user = await accounts.sign_up(
+                    email=email,
+                    display_name=display_name or email.split("@")[0],
+                    password=password,
+                    locale="de",
+                    is_admin=admin,
+                )
+                user.email_verified_at = utcnow()
+            elif admin:
+                user.is_admin = True
+            for slug in manager_of:
+                try:
+                    area = await areas.by_slug(slug)
+                except DomainError:
+                    raise SystemExit(f"participation: there is no area {slug!r}") from None
+                await accounts.make_manager(user, area)
+        roles = ["administrator"] if user.is_admin else []
+        roles += [f"manager of {slug}" for slug in manager_of]
+        what = "Created" if created else "Updated"
+        return f"{what} account {email}" + (f" ({', '.join(roles)})" if roles else "") + "."
+    finally:
+        await db.dispose()

@@ -1,0 +1,106 @@
+"""Ideas posted by members, comments on them, and supports."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.accounts.models import User
+from participation.areas.models import Area, FieldOfAction
+from participation.db import Base, utcnow
+from participation.types import UTCDateTime, value_enum
+
+
+class IdeaStatus(enum.Enum):
+    NEW = "new"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"  # taken into the concept
+    REJECTED = "rejected"  # not taken up, with a reason
+    IMPLEMENTED = "implemented"
+
+
+class ModerationState(enum.Enum):
+    VISIBLE = "visible"
+    PENDING = "pending"  # waiting for a manager's approval
+    HIDDEN = "hidden"  # hidden by moderation
+
+
+class Idea(Base):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        Index("ix_ideas_area_created", "area_id", "moderation_state", "created_at"),
+        Index("ix_ideas_area_supports", "area_id", "moderation_state", "support_count"),
+        Index("ix_ideas_area_comments", "area_id", "moderation_state", "comment_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("fields_of_action.id", ondelete="RESTRICT"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, comment="NULL: deleted account"
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8), comment="language the text is written in")
+    status: Mapped[IdeaStatus] = mapped_column(value_enum(IdeaStatus), default=IdeaStatus.NEW)
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        value_enum(ModerationState), default=ModerationState.VISIBLE
+    )
+    support_count: Mapped[int] = mapped_column(
+        Integer, default=0, comment="kept in the same transaction as the support rows"
+    )
+    comment_count: Mapped[int] = mapped_column(
+        Integer, default=0, comment="comments not deleted, kept in the same transaction"
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    area: Mapped[Area] = relationship(lazy="raise")
+    field: Mapped[FieldOfAction] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True, comment="one level of replies"
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        value_enum(ModerationState), default=ModerationState.VISIBLE
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="deleted by its author; kept as a placeholder while it has replies"
+    )
+
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class Support(Base):
+    """One member supporting one idea; at most one row per pair."""
+
+    __tablename__ = "supports"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

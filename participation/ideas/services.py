@@ -1,0 +1,367 @@
+"""Ideas, comments and supports: the rules of taking part, and the queries behind the pages."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from participation.accounts.models import Membership, User
+from participation.areas.models import Area, AreaManager, FieldOfAction
+from participation.areas.services import AreaService
+from participation.db import utcnow
+from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
+from participation.i18n import CONTENT_LANGUAGES
+from participation.i18n import gettext as _
+from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+
+T = TypeVar("T")
+
+PER_PAGE = 20
+
+
+class Sort(enum.Enum):
+    NEWEST = "newest"
+    SUPPORTED = "supported"
+    DISCUSSED = "discussed"
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass
+class IdeaFilter:
+    field_id: int | None = None
+    status: IdeaStatus | None = None
+    sort: Sort = Sort.NEWEST
+    page: int = 1
+
+
+@dataclass
+class Thread:
+    """A top-level comment with its replies; `comment` is None-bodied when deleted."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking or acting, with what they may do in the area at hand."""
+
+    user: User | None
+    is_member: bool = False
+    is_manager: bool = False
+
+    @property
+    def can_take_part(self) -> bool:
+        return self.user is not None and (self.is_member or self.is_manager)
+
+
+@dataclass
+class IdeaInput:
+    title: str
+    body: str
+    field_id: int
+    place: str | None
+    language: str
+
+
+class IdeaService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # -- who is acting ------------------------------------------------------------------
+
+    async def viewer(self, user: User | None, area: Area) -> Viewer:
+        """Return what the user may do in the area (one query)."""
+        if user is None:
+            return Viewer(None)
+        row = (
+            await self.session.execute(
+                select(
+                    exists().where(Membership.user_id == user.id, Membership.area_id == area.id),
+                    exists().where(AreaManager.user_id == user.id, AreaManager.area_id == area.id),
+                )
+            )
+        ).one()
+        return Viewer(user, is_member=bool(row[0]), is_manager=bool(row[1]) or user.is_admin)
+
+    def require_participant(self, viewer: Viewer, area: Area) -> User:
+        if viewer.user is None:
+            raise SignInRequired(_("Please sign in to take part."))
+        if not area.is_active:
+            raise Forbidden(
+                _("This area is in consolidation. Its pages stay readable as an archive.")
+            )
+        if not viewer.can_take_part:
+            raise NotMember(_("Please join this area first to take part here."))
+        return viewer.user
+
+    # -- reading ------------------------------------------------------------------------
+
+    async def find(self, area: Area, flt: IdeaFilter, per_page: int = PER_PAGE) -> Page[Idea]:
+        """Return one page of the area's visible ideas, with author and field loaded."""
+        conditions = [Idea.area_id == area.id, Idea.moderation_state == ModerationState.VISIBLE]
+        if flt.field_id is not None:
+            conditions.append(Idea.field_id == flt.field_id)
+        if flt.status is not None:
+            conditions.append(Idea.status == flt.status)
+        where = and_(*conditions)
+        total = (await self.session.execute(select(func.count()).where(where))).scalar_one()
+        order: list[Any] = {
+            Sort.NEWEST: [Idea.created_at.desc(), Idea.id.desc()],
+            Sort.SUPPORTED: [Idea.support_count.desc(), Idea.created_at.desc(), Idea.id.desc()],
+            Sort.DISCUSSED: [Idea.comment_count.desc(), Idea.created_at.desc(), Idea.id.desc()],
+        }[flt.sort]
+        pages = max(1, math.ceil(total / per_page))
+        number = min(max(1, flt.page), pages)
+        result = await self.session.execute(
+            select(Idea)
+            .where(where)
+            .options(joinedload(Idea.author), joinedload(Idea.field))
+            .order_by(*order)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        )
+        return Page(list(result.scalars()), number, per_page, total)
+
+    async def get(self, idea_id: int) -> Idea:
+        """Return the visible idea with area, field and author, or raise NotFound."""
+        idea = (
+            await self.session.execute(
+                select(Idea)
+                .where(Idea.id == idea_id)
+                .options(joinedload(Idea.area), joinedload(Idea.field), joinedload(Idea.author))
+            )
+        ).scalar_one_or_none()
+        if idea is None or idea.moderation_state is not ModerationState.VISIBLE:
+            raise NotFound(_("This idea does not exist or is no longer shown."))
+        return idea
+
+    async def threads(self, idea: Idea) -> list[Thread]:
+        """Return the idea's comment threads, oldest first; deleted ones only if replied to."""
+        result = await self.session.execute(
+            select(Comment)
+            .where(
+                Comment.idea_id == idea.id,
+                Comment.moderation_state == ModerationState.VISIBLE,
+            )
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        )
+        threads: dict[int, Thread] = {}
+        replies: list[Comment] = []
+        for comment in result.scalars():
+            if comment.parent_id is None:
+                threads[comment.id] = Thread(comment)
+            else:
+                replies.append(comment)
+        for reply in replies:
+            if reply.deleted_at is None and reply.parent_id in threads:
+                threads[reply.parent_id].replies.append(reply)
+        return [t for t in threads.values() if t.comment.deleted_at is None or t.replies]
+
+    async def supported_ids(self, user: User | None, idea_ids: list[int]) -> set[int]:
+        """Return which of these ideas the user supports (one query)."""
+        if user is None or not idea_ids:
+            return set()
+        result = await self.session.execute(
+            select(Support.idea_id).where(Support.user_id == user.id, Support.idea_id.in_(idea_ids))
+        )
+        return set(result.scalars())
+
+    def check_editable(self, viewer: Viewer, idea: Idea) -> None:
+        """Raise unless the viewer may edit the idea now."""
+        user = self.require_participant(viewer, idea.area)
+        if idea.author_id != user.id:
+            raise Forbidden(_("Only the author can edit this idea."))
+        if idea.support_count or idea.comment_count:
+            raise Conflict(
+                _("This idea can no longer be edited because people have already reacted to it.")
+            )
+
+    def can_edit(self, viewer: Viewer, idea: Idea) -> bool:
+        return (
+            viewer.user is not None
+            and idea.author_id == viewer.user.id
+            and idea.area.is_active
+            and idea.support_count == 0
+            and idea.comment_count == 0
+        )
+
+    # -- writing ------------------------------------------------------------------------
+
+    async def _check_input(self, area: Area, data: IdeaInput) -> FieldOfAction:
+        if data.language not in CONTENT_LANGUAGES:
+            raise Conflict(_("Please choose a language from the list."), field="language")
+        field_ = await AreaService(self.session).field(area, data.field_id)
+        if field_ is None:
+            raise Conflict(_("Please choose a field of action from the list."), field="field")
+        return field_
+
+    async def post(self, viewer: Viewer, area: Area, data: IdeaInput) -> Idea:
+        """Post an idea in the area as the viewer; raise when they may not."""
+        user = self.require_participant(viewer, area)
+        await self._check_input(area, data)
+        idea = Idea(
+            area_id=area.id,
+            field_id=data.field_id,
+            author_id=user.id,
+            title=data.title,
+            body=data.body,
+            place=data.place or None,
+            language=data.language,
+        )
+        self.session.add(idea)
+        await self.session.execute(
+            update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
+        )
+        await self.session.flush()
+        return idea
+
+    async def edit(self, viewer: Viewer, idea: Idea, data: IdeaInput) -> None:
+        """Change the idea's text; only its author, and only while nobody reacted to it."""
+        user = self.require_participant(viewer, idea.area)
+        if idea.author_id != user.id:
+            raise Forbidden(_("Only the author can edit this idea."))
+        await self._check_input(idea.area, data)
+        result = await self.session.execute(
+            update(Idea)
+            .where(Idea.id == idea.id, Idea.support_count == 0, Idea.comment_count == 0)
+            .values(
+                title=data.title,
+                body=data.body,
+                field_id=data.field_id,
+                place=data.place or None,
+                language=data.language,
+                edited_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(
+                _("This idea can no longer be edited because people have already reacted to it.")
+            )
+
+    async def set_support(self, viewer: Viewer, idea: Idea, *, support: bool) -> int:
+        """Support or withdraw support (idempotent); return the exact new count."""
+        user = self.require_participant(viewer, idea.area)
+        if support:
+            insert = (
+                pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            )
+            result = await self.session.execute(
+                insert(Support)
+                .values(idea_id=idea.id, user_id=user.id, created_at=utcnow())
+                .on_conflict_do_nothing()
+            )
+            delta = 1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+        else:
+            result = await self.session.execute(
+                delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
+            )
+            delta = -1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+        count = (
+            await self.session.execute(
+                update(Idea)
+                .where(Idea.id == idea.id)
+                .values(support_count=Idea.support_count + delta)
+                .returning(Idea.support_count)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalar_one()
+        idea.support_count = count
+        return int(count)
+
+    async def comment(
+        self,
+        viewer: Viewer,
+        idea: Idea,
+        *,
+        body: str,
+        language: str,
+        parent_id: int | None = None,
+    ) -> Comment:
+        """Comment on the idea, or reply to a comment (replies to replies join the thread)."""
+        user = self.require_participant(viewer, idea.area)
+        if language not in CONTENT_LANGUAGES:
+            raise Conflict(_("Please choose a language from the list."), field="language")
+        if parent_id is not None:
+            parent = await self.session.get(Comment, parent_id)
+            if parent is None or parent.idea_id != idea.id or parent.deleted_at is not None:
+                raise Conflict(_("The comment you replied to is no longer there."), field="body")
+            parent_id = parent.parent_id or parent.id
+        comment = Comment(
+            idea_id=idea.id, parent_id=parent_id, author_id=user.id, body=body, language=language
+        )
+        self.session.add(comment)
+        await self._count_comments(idea, +1)
+        await self.session.flush()
+        return comment
+
+    async def get_comment(self, comment_id: int) -> Comment:
+        comment = await self.session.get(Comment, comment_id)
+        if comment is None or comment.deleted_at is not None:
+            raise NotFound(_("This comment does not exist or was deleted."))
+        return comment
+
+    def require_author(self, viewer: Viewer, comment: Comment) -> None:
+        if viewer.user is None:
+            raise SignInRequired(_("Please sign in to take part."))
+        if comment.author_id != viewer.user.id:
+            raise Forbidden(_("Only the author can change this comment."))
+
+    async def edit_comment(self, viewer: Viewer, idea: Idea, comment: Comment, body: str) -> None:
+        self.require_participant(viewer, idea.area)
+        self.require_author(viewer, comment)
+        comment.body = body
+        comment.edited_at = utcnow()
+
+    async def delete_comment(self, viewer: Viewer, idea: Idea, comment: Comment) -> None:
+        """Delete the author's comment; with replies it leaves a placeholder."""
+        self.require_author(viewer, comment)
+        result = await self.session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id, Comment.deleted_at.is_(None))
+            .values(deleted_at=utcnow(), body="")
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            await self._count_comments(idea, -1)
+
+    async def _count_comments(self, idea: Idea, delta: int) -> None:
+        count = (
+            await self.session.execute(
+                update(Idea)
+                .where(Idea.id == idea.id)
+                .values(comment_count=Idea.comment_count + delta)
+                .returning(Idea.comment_count)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalar_one()
+        idea.comment_count = count

@@ -1,0 +1,24 @@
+"""Every domain's models, imported once so the metadata is complete (Alembic, tests)."""
+
+from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
+from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
+from participation.db import Base
+from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+
+__all__ = [
+    "Area",
+    "AreaManager",
+    "AreaStatus",
+    "Base",
+    "Comment",
+    "Concept",
+    "FieldOfAction",
+    "Idea",
+    "IdeaStatus",
+    "Membership",
+    "MembershipRole",
+    "ModerationState",
+    "StakeholderRole",
+    "Support",
+    "User",
+]

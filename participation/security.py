@@ -1,0 +1,208 @@
+"""Passwords, CSRF tokens, safe redirects, rate limits and the security middleware."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import limits
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password in constant time; an account without a password never matches."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def csrf_token(session: dict[str, Any]) -> str:
+    """Return the session's CSRF token, creating it on first use."""
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return target if it is a path on this site, else fallback (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return fallback
+    return target
+
+
+class RateLimiter:
+    """Moving-window limits per key, in the storage named by RATE_LIMIT_STORAGE_URL."""
+
+    def __init__(self, storage_url: str) -> None:
+        url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
+        self._limiter = MovingWindowRateLimiter(storage_from_string(url))
+
+    async def hit(self, rule: str, *key: str) -> bool:
+        """Count one attempt; return False when the limit is already reached."""
+        return await self._limiter.hit(limits.parse(rule), *key)
+
+    async def clear(self, rule: str, *key: str) -> None:
+        await self._limiter.clear(limits.parse(rule), *key)
+
+
+class SecurityHeadersMiddleware:
+    """Send the same strict headers with every response."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.headers = {
+            "content-security-policy": (
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+                "object-src 'none'; frame-ancestors 'none'"
+            ),
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "same-origin",
+            "x-frame-options": "DENY",
+            "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+            "cross-origin-opener-policy": "same-origin",
+        }
+        if https:
+            self.headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RequestRejected(Exception):
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+
+
+class BodyLimitAndCSRFMiddleware:
+    """Refuse bodies over the limit (413) and state changes without the session's token (403).
+
+    The body of an unsafe request is read here, up to the limit, to find the token; the
+    application then receives the same bytes.
+    """
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, reject: ASGIApp) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.reject = reject
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in self.SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        try:
+            declared = int(headers.get("content-length", "0"))
+        except ValueError:
+            declared = 0
+        if declared > self.max_body_bytes:
+            await self._reject(scope, receive, send, 413)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await self._reject(scope, receive, send, 413)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if not await self._token_matches(scope, headers, body):
+            await self._reject(scope, receive, send, 403)
+            return
+
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _token_matches(self, scope: Scope, headers: Headers, body: bytes) -> bool:
+        expected = scope.get("session", {}).get("csrf")
+        if not isinstance(expected, str):
+            return False
+        given = headers.get(CSRF_HEADER)
+        if given is None:
+            content_type = headers.get("content-type", "")
+            if content_type.startswith("application/x-www-form-urlencoded"):
+                fields = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
+                given = fields.get(CSRF_FIELD)
+            elif content_type.startswith("multipart/form-data"):
+                given = await self._multipart_token(scope, body)
+        return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
+
+    @staticmethod
+    async def _multipart_token(scope: Scope, body: bytes) -> str | None:
+        async def receive_once() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        request = Request(scope, receive_once)
+        try:
+            form = await request.form()
+        except Exception:  # a malformed body simply carries no valid token
+            return None
+        value = form.get(CSRF_FIELD)
+        await form.close()
+        return value if isinstance(value, str) else None
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
+        scope.setdefault("state", {})["rejected_status"] = status
+        await self.reject(scope, receive, send)

@@ -1,0 +1,86 @@
+"""Configuration, read once from environment variables (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+from participation import ROOT
+
+DEV_KEY_FILE = ROOT / "var" / "dev-secret-key"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: Secret
+    environment: str = "production"
+    base_url: str = "http://127.0.0.1:8000"
+    site_name: str = "Mitmachen im Kiez"
+    max_body_bytes: int = 1_000_000
+    signin_rate_limit: str = "10/15 minutes"
+    rate_limit_storage_url: str = "memory://"
+    expose_query_count: bool = False
+    session_max_age: int = 14 * 24 * 3600
+    templates_dir: Path = field(default=ROOT / "templates")
+    static_dir: Path = field(default=ROOT / "static")
+    locales_dir: Path = field(default=ROOT / "locales")
+
+    @property
+    def debug(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{ROOT / 'var' / 'participation.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Return the URL with the async driver SQLAlchemy needs (hosting platforms hand out postgres://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url.removeprefix(prefix)
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    return url
+
+
+def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+    """Read the settings from the environment; refuse to run in production without SECRET_KEY."""
+    config = Config(environ=environ if environ is not None else os.environ)
+    environment = config("ENVIRONMENT", default="production")
+    secret = config("SECRET_KEY", cast=Secret, default=None)
+    if secret is None and environment == "development" and DEV_KEY_FILE.exists():
+        secret = Secret(DEV_KEY_FILE.read_text().strip())
+    if secret is None or len(str(secret)) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random string of at least 32 characters "
+            "(in development, `make run` generates one into var/dev-secret-key)."
+        )
+    return Settings(
+        database_url=normalise_database_url(config("DATABASE_URL", default=default_database_url())),
+        secret_key=secret,
+        environment=environment,
+        base_url=config("BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
+        site_name=config("SITE_NAME", default="Mitmachen im Kiez"),
+        max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=1_000_000),
+        signin_rate_limit=config("SIGNIN_RATE_LIMIT", default="10/15 minutes"),
+        rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="memory://"),
+        expose_query_count=config("EXPOSE_QUERY_COUNT", cast=bool, default=False),
+    )

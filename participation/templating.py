@@ -1,0 +1,168 @@
+"""Jinja2 environment, the page context, and rendering of whole pages or one named block."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from jinja2_fragments import render_block
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from participation import i18n
+from participation.db import utcnow
+from participation.security import CSRF_FIELD, csrf_token
+from participation.text import render_text
+
+
+def is_htmx(request: Request) -> bool:
+    """An htmx request that wants a fragment (history restores want the whole page)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+@cache
+def _asset_hash(path: Path, mtime: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def create_environment(templates_dir: Path, static_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: i18n.translations(i18n.get_locale()).ugettext(message),
+        lambda singular, plural, n: i18n.translations(i18n.get_locale()).ungettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+
+    def static(name: str) -> str:
+        path = static_dir / name
+        return f"/static/{name}?v={_asset_hash(path, path.stat().st_mtime)}"
+
+    env.globals.update(
+        static=static,
+        language_name=i18n.language_name,
+        direction=i18n.direction,
+        LANGUAGES=i18n.LANGUAGES,
+        CSRF_FIELD=CSRF_FIELD,
+    )
+    env.filters.update(
+        text=render_text,
+        number=lambda value: i18n.format_number(value),
+        day=lambda value: i18n.format_day(value),
+        moment=lambda value: i18n.format_moment(value),
+        age=lambda value: i18n.format_age(value, utcnow()),
+        isodate=lambda value: value.isoformat(timespec="seconds"),
+        tr=translated,
+    )
+    return env
+
+
+def translated(texts: dict[str, str] | None) -> str:
+    """Pick a manager-written text in the current language, else German, else any."""
+    if not texts:
+        return ""
+    locale = i18n.get_locale()
+    return texts.get(locale) or texts.get(i18n.DEFAULT_LOCALE) or next(iter(texts.values()))
+
+
+def translated_lang(texts: dict[str, str] | None) -> str:
+    """The language of the text `translated` picks."""
+    if not texts:
+        return i18n.get_locale()
+    locale = i18n.get_locale()
+    if locale in texts:
+        return locale
+    return i18n.DEFAULT_LOCALE if i18n.DEFAULT_LOCALE in texts else next(iter(texts))
+
+
+class Renderer:
+    """Render templates with the page context every page needs."""
+
+    def __init__(self, env: jinja2.Environment, site_name: str) -> None:
+        self.env = env
+        self.site_name = site_name
+        env.globals["site_name"] = site_name
+        env.filters["tr_lang"] = translated_lang
+
+    def page_context(self, request: Request, *, fragment: bool = False) -> dict[str, Any]:
+        locale = i18n.get_locale()
+        session = request.scope.get("session", {})
+
+        def url(name: str, /, query: dict[str, Any] | None = None, **params: Any) -> str:
+            params.setdefault("locale", locale)
+            path = str(request.app.url_path_for(name, **params))
+            if query:
+                clean = {k: v for k, v in query.items() if v not in (None, "")}
+                if clean:
+                    path += "?" + urlencode(clean, doseq=True)
+            return path
+
+        def switch_to(code: str) -> str:
+            """The current page in another language."""
+            path = request.url.path
+            parts = path.split("/", 2)
+            if len(parts) > 1 and parts[1] in i18n.LANGUAGES:
+                path = "/" + code + ("/" + parts[2] if len(parts) > 2 else "/")
+            else:
+                path = "/" + code + "/"
+            query = request.url.query
+            return path + ("?" + query if query else "")
+
+        flashes = session.pop("flash", []) if session and not fragment else []
+        return {
+            "request": request,
+            "locale": locale,
+            "dir": i18n.direction(locale),
+            "url": url,
+            "switch_to": switch_to,
+            "csrf_token": csrf_token(session) if session is not None else "",
+            "user": getattr(request.state, "user", None),
+            "flashes": flashes,
+            "now": utcnow(),
+        }
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        context: dict[str, Any] | None = None,
+        *,
+        block: str | None = None,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """Render the page, or only `block` of it for an htmx request."""
+        fragment = block is not None and is_htmx(request)
+        data = self.page_context(request, fragment=fragment)
+        data.update(context or {})
+        if fragment:
+            html = render_block(self.env, template, block, **data)  # type: ignore[arg-type]
+        else:
+            html = self.env.get_template(template).render(**data)
+        response = HTMLResponse(html, status_code=status_code, headers=headers)
+        if block is not None:
+            response.headers["vary"] = "HX-Request"
+        response.headers["cache-control"] = "no-cache"
+        return response
+
+
+def flash(request: Request, message: str, kind: str = "success") -> None:
+    """Show a short message on the next page this person sees."""
+    request.session.setdefault("flash", []).append({"message": message, "kind": kind})

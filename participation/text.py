@@ -1,0 +1,41 @@
+"""People's text as safe HTML: escaped, paragraphs kept, web links made clickable."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from linkify_it import LinkifyIt
+from markupsafe import Markup, escape
+
+_ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@cache
+def _linkify() -> LinkifyIt:
+    return LinkifyIt()
+
+
+def _inline(text: str) -> Markup:
+    matches = _linkify().match(text) or []
+    out = Markup()
+    cursor = 0
+    for match in matches:
+        url = match.url
+        if not url.lower().startswith(_ALLOWED_SCHEMES):
+            continue
+        out += escape(text[cursor : match.index])
+        out += Markup('<a href="{}" rel="nofollow ugc noopener noreferrer">{}</a>').format(
+            url, text[match.index : match.last_index]
+        )
+        cursor = match.last_index
+    out += escape(text[cursor:])
+    return out
+
+
+def render_text(text: str) -> Markup:
+    """Return paragraphs of escaped text with line breaks and safe links."""
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(_inline(line) for line in p.split("\n")))
+        for p in paragraphs
+    )

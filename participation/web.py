@@ -1,0 +1,108 @@
+"""What every view needs: the database, the signed-in person, rendering, redirects, errors."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from participation import i18n
+from participation.accounts.models import User
+from participation.db import Database
+from participation.errors import DomainError, SignInRequired
+from participation.templating import Renderer, is_htmx
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+@asynccontextmanager
+async def transaction(request: Request, *, write: bool = False) -> AsyncIterator[AsyncSession]:
+    """A database session for this request, with the signed-in person loaded on first use."""
+    async with database(request).session(write=write) as session:
+        await load_user(request, session)
+        yield session
+
+
+async def load_user(request: Request, session: AsyncSession) -> User | None:
+    """Return the signed-in user (checked against the account's session epoch) or None."""
+    user_id = request.session.get("uid")
+    user: User | None = None
+    if isinstance(user_id, int):
+        user = await session.get(User, user_id)
+        if user is None or user.session_epoch != request.session.get("epoch"):
+            request.session.clear()
+            user = None
+    request.state.user = user
+    return user
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Start a fresh session for the user (a new CSRF token; nothing carried over)."""
+    request.session.clear()
+    request.session.update(uid=user.id, epoch=user.session_epoch, csrf=secrets.token_urlsafe(32))
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def renderer(request: Request) -> Renderer:
+    r: Renderer = request.app.state.renderer
+    return r
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, **kw: Any
+) -> HTMLResponse:
+    return renderer(request).render(request, template, context, **kw)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """See other (303): the answer to a successful POST."""
+    return RedirectResponse(url, status_code=303)
+
+
+def url(request: Request, name: str, **params: Any) -> str:
+    params.setdefault("locale", i18n.get_locale())
+    return str(request.app.url_path_for(name, **params))
+
+
+def sign_in_redirect(request: Request) -> Response:
+    target = request.url.path
+    if request.method != "GET":
+        target = request.headers.get("hx-current-url") or request.headers.get("referer") or target
+    path = url(request, "accounts.signin") + "?next=" + quote(_path_only(target), safe="/")
+    if is_htmx(request):
+        return Response(status_code=200, headers={"hx-redirect": path})
+    return redirect(path)
+
+
+def _path_only(target: str) -> str:
+    parts = urlsplit(target)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def error_page(request: Request, error: DomainError) -> Response:
+    """The translated page for a broken rule (or a sign-in redirect)."""
+    if isinstance(error, SignInRequired):
+        return sign_in_redirect(request)
+    return render(
+        request,
+        "errors/error.html",
+        {"status_code": error.status_code, "message": error.message},
+        status_code=error.status_code,
+    )
+
+
+def query_int(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
