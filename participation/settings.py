@@ -27,6 +27,7 @@ class Settings:
     site_name: str = "Mitmachen im Kiez"
     max_body_bytes: int = 1_000_000
     signin_rate_limit: str = "10/15 minutes"
+    signin_client_rate_limit: str = "100/15 minutes"
     rate_limit_storage_url: str = "memory://"
     expose_query_count: bool = False
     session_max_age: int = 14 * 24 * 3600
@@ -81,6 +82,7 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         site_name=config("SITE_NAME", default="Mitmachen im Kiez"),
         max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=1_000_000),
         signin_rate_limit=config("SIGNIN_RATE_LIMIT", default="10/15 minutes"),
+        signin_client_rate_limit=config("SIGNIN_CLIENT_RATE_LIMIT", default="100/15 minutes"),
         rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="memory://"),
         expose_query_count=config("EXPOSE_QUERY_COUNT", cast=bool, default=False),
     )

@@ -72,7 +72,7 @@ async def signin(request: Request) -> Response:
         client = request.client.host if request.client else "unknown"
         allowed = await limiter(request).hit(
             settings.signin_rate_limit, "signin-address", form.email.data
-        ) and await limiter(request).hit(settings.signin_rate_limit, "signin-client", client)
+        ) and await limiter(request).hit(settings.signin_client_rate_limit, "signin-client", client)
         if not allowed:
             limited = True
             error = _("Too many sign-in attempts. Please wait a few minutes and try again.")

@@ -54,10 +54,6 @@ async def idea_list(request: Request) -> Response:
     )
 
 
-async def _area_or_error(session: AsyncSession, request: Request) -> Area:
-    return await AreaService(session).by_slug(request.path_params["slug"])
-
-
 def _idea_input(form: IdeaForm) -> IdeaInput:
     return IdeaInput(
         title=form.title.data,
@@ -71,31 +67,40 @@ def _idea_input(form: IdeaForm) -> IdeaInput:
 async def idea_new(request: Request) -> Response:
     write = request.method == "POST"
     async with transaction(request, write=write) as session:
-        try:
-            area = await _area_or_error(session, request)
-            ideas = IdeaService(session)
-            viewer = await ideas.viewer(request.state.user, area)
-            ideas.require_participant(viewer, area)
-        except NotMember as error:
-            flash(request, error.message, "info")
-            return redirect(url(request, "accounts.join", slug=request.path_params["slug"]))
-        except DomainError as error:
-            return error_page(request, error)
-        concept = await AreaService(session).current_concept(area)
+        areas, ideas = AreaService(session), IdeaService(session)
         if write:
             form = await IdeaForm.from_request(request)
-            form.set_fields(concept)
-            if form.validate():
-                try:
-                    idea = await ideas.post(viewer, area, _idea_input(form))
-                except DomainError as error:
-                    form.add_error(error.field or "title", error.message)
-                else:
-                    flash(request, _("Thank you! Your idea has been posted."))
-                    return redirect(url(request, "ideas.detail", idea_id=idea.id))
         else:
             form = IdeaForm(data={"language": get_locale()})
-            form.set_fields(concept)
+        form.language.localise()
+        area: Area | None = None
+        try:
+            area = await areas.by_slug(request.path_params["slug"])
+            viewer = await ideas.viewer(request.state.user, area)
+            ideas.require_participant(viewer, area)
+        except DomainError as error:
+            if not write:
+                if isinstance(error, NotMember):
+                    flash(request, error.message, "info")
+                    return redirect(url(request, "accounts.join", slug=request.path_params["slug"]))
+                return error_page(request, error)
+            # Whatever went wrong, the text the person wrote comes back to them.
+            form.set_fields(await areas.current_concept(area) if area else None)
+            return render(
+                request,
+                "ideas/form.html",
+                {"area": area, "form": form, "idea": None, "page_error": error.message},
+                status_code=error.status_code if error.status_code != 401 else 403,
+            )
+        form.set_fields(await areas.current_concept(area))
+        if write and form.validate():
+            try:
+                idea = await ideas.post(viewer, area, _idea_input(form))
+            except DomainError as error:
+                form.add_error(error.field or "title", error.message)
+            else:
+                flash(request, _("Thank you! Your idea has been posted."))
+                return redirect(url(request, "ideas.detail", idea_id=idea.id))
     return render(
         request,
         "ideas/form.html",
