@@ -141,6 +141,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     """A translated page for an unexpected failure (the traceback goes to the log)."""
+    request.state.user = None  # the failed transaction may have left the account unusable
     return error_response(request, 500)
 
 

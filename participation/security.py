@@ -13,6 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -197,8 +199,8 @@ class BodyLimitAndCSRFMiddleware:
         request = Request(scope, receive_once)
         try:
             form = await request.form()
-        except Exception:  # a malformed body simply carries no valid token
-            return None
+        except (HTTPException, MultiPartException, ValueError):
+            return None  # a malformed body carries no valid token
         value = form.get(CSRF_FIELD)
         await form.close()
         return value if isinstance(value, str) else None

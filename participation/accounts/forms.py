@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from participation.accounts.models import StakeholderRole
@@ -52,7 +53,7 @@ class JoinForm(BaseForm):
     roles = SelectMultipleField(
         _l("How are you connected to this area?"),
         [v.InputRequired(message=_l("Please choose at least one."))],
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
@@ -63,7 +64,7 @@ class ProfileForm(BaseForm):
     preferred_locale = SelectField(
         _l("Preferred language"),
         [required()],
-        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+        choices=[SelectChoice(code, lang.native_name) for code, lang in LANGUAGES.items()],
     )
 
 

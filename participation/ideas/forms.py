@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from wtforms import HiddenField, SelectField, StringField
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 
 from participation.areas.models import Concept
 from participation.forms import BaseForm, area_field, length, required, strip, text_field
@@ -27,13 +28,13 @@ class LanguageField(SelectField):
         super().__init__(
             label,
             [v.AnyOf(CONTENT_LANGUAGES, message=_l("Please choose a language from the list."))],
-            choices=[(code, code) for code in CONTENT_LANGUAGES],
+            choices=[SelectChoice(code) for code in CONTENT_LANGUAGES],
             validate_choice=False,
             **kwargs,
         )
 
     def localise(self) -> None:
-        self.choices = [(code, language_name(code)) for code in CONTENT_LANGUAGES]
+        self.choices = [SelectChoice(code, language_name(code)) for code in CONTENT_LANGUAGES]
 
 
 class IdeaForm(BaseForm):
@@ -52,7 +53,7 @@ class IdeaForm(BaseForm):
 
     def set_fields(self, concept: Concept | None) -> None:
         fields = concept.fields if concept else []
-        self.field.choices = [(f.id, translated(f.name)) for f in fields]
+        self.field.choices = [SelectChoice(str(f.id), translated(f.name)) for f in fields]
         self.language.localise()
 
 

@@ -2,8 +2,12 @@
 
 The `browser` fixture is shared by the session; each test opens its own contexts at a phone's
 viewport (360×740), so cookies and storage never leak between tests. Pages opened through
-`open_page` record script errors and console errors (a blocked script or a CSP violation shows
-up there), which a test checks with `assert_no_script_errors`.
+`open_page` record uncaught script errors, console errors (a blocked script or a CSP violation
+shows up there) and server errors (5xx), which a test checks with `assert_no_page_errors`.
+
+While Playwright's sync API is running it keeps an asyncio event loop running in the main
+thread, so `asyncio.run` fails there until the browser is closed. The browser therefore starts
+only after the server and its database are set up, and the browser tests run last.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    sync_playwright,
+)
 
 from tests.conftest import ROOT, Server
 
@@ -24,16 +35,26 @@ LOCALES = {"de": "de-DE", "en": "en-GB", "tr": "tr-TR", "ar": "ar"}
 TIMEOUT_MS = 10_000
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests after all others (a stable sort keeps each group's order)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def chromium_path() -> Path:
+    """Debian's Chromium; without it the browser tests are skipped, except on CI."""
     if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: browser tests skipped"
         if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests must run on CI")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path, server: Server) -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium_path),
             headless=True,
             args=[
                 "--no-sandbox",
@@ -71,26 +92,37 @@ def new_context(browser: Browser, server: Server) -> Iterator[Callable[..., Brow
         context.close()
 
 
-_errors: dict[int, list[str]] = {}
+# Keyed by id(page); the page is kept so that an id is never reused during the run.
+_errors: dict[int, tuple[Page, list[str]]] = {}
 
 
 def open_page(context: BrowserContext) -> Page:
-    """A new page that remembers uncaught script errors and console errors."""
+    """A new page that remembers script errors, console errors and server errors (5xx)."""
     page = context.new_page()
-    errors = _errors.setdefault(id(page), [])
+    errors: list[str] = []
+    _errors[id(page)] = (page, errors)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on(
-        "console",
-        lambda message: errors.append(f"console: {message.text}")
-        if message.type == "error"
-        else None,
-    )
+
+    def on_console(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "")
+        # The app has no favicon; Chromium asks for /favicon.ico anyway and logs the 404.
+        if message.type == "error" and not where.endswith("/favicon.ico"):
+            errors.append(f"console: {message.text} ({where})")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 500:
+            errors.append(
+                f"server error {response.status}: {response.request.method} {response.url}"
+            )
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     return page
 
 
-def assert_no_script_errors(page: Page) -> None:
-    errors = _errors.get(id(page), [])
-    assert not errors, f"script or console errors on {page.url}: {errors}"
+def assert_no_page_errors(page: Page) -> None:
+    errors = _errors[id(page)][1] if id(page) in _errors else []
+    assert not errors, f"errors while on {page.url}: {errors}"
 
 
 def assert_no_horizontal_scrolling(page: Page) -> None:
