@@ -29,6 +29,8 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --add-comments=Translators: \
 	  --sort-by-file --no-wrap --project=participation -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --ignore-obsolete
+	# English is the source language: its catalog repeats every message (gettext's msgen).
+	msgen --no-wrap -o locales/en/LC_MESSAGES/messages.po locales/en/LC_MESSAGES/messages.po
 
 migrate: $(STAMP) var/dev-secret-key
 	$(BIN)/participation migrate

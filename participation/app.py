@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from participation import api, i18n
+from participation import api, i18n, routing  # noqa: F401  (path convertors)
 from participation.accounts import views as accounts_views
 from participation.areas import views as areas_views
 from participation.db import Database, query_counter
@@ -35,16 +34,6 @@ from participation.templating import Renderer, create_environment
 from participation.web import transaction
 
 LOCALE_COOKIE = "lang"
-
-
-class LanguageConvertor(Convertor[str]):
-    regex = "|".join(i18n.LANGUAGES)
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
 
 
 class LocaleMiddleware:
@@ -175,7 +164,6 @@ def reject_app(scope: Scope, receive: Receive, send: Send) -> Any:
 
 def create_app(settings: Settings) -> Starlette:
     """Build the application for these settings (no global state; tests build their own)."""
-    register_url_convertor("lang", LanguageConvertor())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

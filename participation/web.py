@@ -105,4 +105,4 @@ def error_page(request: Request, error: DomainError) -> Response:
 
 def query_int(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdigit() and len(value) < 19 else None

@@ -43,7 +43,7 @@ class IdeaForm(BaseForm):
     field = SelectField(
         _l("Field of action"),
         [required()],
-        coerce=lambda value: int(value) if str(value).isdigit() else 0,
+        coerce=lambda value: _positive_int(str(value)) or 0,
         validate_choice=False,
     )
     place = StringField(
@@ -65,7 +65,7 @@ class CommentForm(BaseForm):
     @property
     def parent_id(self) -> int | None:
         value = self.parent.data
-        return int(value) if isinstance(value, str) and value.isdigit() else None
+        return _positive_int(value) if isinstance(value, str) else None
 
 
 class CommentEditForm(BaseForm):
@@ -73,7 +73,7 @@ class CommentEditForm(BaseForm):
 
 
 def _positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def parse_filter(params: Mapping[str, str]) -> IdeaFilter:

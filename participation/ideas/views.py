@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Area
 from participation.areas.services import AreaService
 from participation.errors import DomainError, NotMember
@@ -326,18 +327,18 @@ async def comment_delete(request: Request) -> Response:
 routes = [
     Route("/areas/{slug}/ideas", idea_list, name="ideas.list"),
     Route("/areas/{slug}/ideas/new", idea_new, name="ideas.new", methods=["GET", "POST"]),
-    Route("/ideas/{idea_id:int}", idea_detail, name="ideas.detail"),
-    Route("/ideas/{idea_id:int}/edit", idea_edit, name="ideas.edit", methods=["GET", "POST"]),
-    Route("/ideas/{idea_id:int}/support", idea_support, name="ideas.support", methods=["POST"]),
-    Route("/ideas/{idea_id:int}/comments", idea_comment, name="ideas.comment", methods=["POST"]),
+    Route("/ideas/{idea_id:id}", idea_detail, name="ideas.detail"),
+    Route("/ideas/{idea_id:id}/edit", idea_edit, name="ideas.edit", methods=["GET", "POST"]),
+    Route("/ideas/{idea_id:id}/support", idea_support, name="ideas.support", methods=["POST"]),
+    Route("/ideas/{idea_id:id}/comments", idea_comment, name="ideas.comment", methods=["POST"]),
     Route(
-        "/comments/{comment_id:int}/edit",
+        "/comments/{comment_id:id}/edit",
         comment_edit,
         name="ideas.comment_edit",
         methods=["GET", "POST"],
     ),
     Route(
-        "/comments/{comment_id:int}/delete",
+        "/comments/{comment_id:id}/delete",
         comment_delete,
         name="ideas.comment_delete",
         methods=["POST"],
