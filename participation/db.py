@@ -69,9 +69,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _count(*_args: Any) -> None:
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         counter = query_counter.get()
-        if counter is not None:
+        if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
             counter[0] += 1
 
     return engine

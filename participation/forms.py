@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -10,13 +11,22 @@ from wtforms import validators as v
 
 from participation.i18n import lazy_gettext as _l
 
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: object) -> int | None:
+    """Return a positive database id written in ASCII digits, or None for anything else."""
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return int(value) or None
+    return None
+
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def required() -> v.InputRequired:
-    return v.InputRequired(message=_l("Please fill in this field."))
+def required() -> v.DataRequired:
+    return v.DataRequired(message=_l("Please fill in this field."))
 
 
 def length(min_length: int = -1, max_length: int = -1) -> v.Length:

@@ -165,4 +165,5 @@ class Renderer:
 
 def flash(request: Request, message: str, kind: str = "success") -> None:
     """Show a short message on the next page this person sees."""
-    request.session.setdefault("flash", []).append({"message": message, "kind": kind})
+    pending = request.session.get("flash", [])
+    request.session["flash"] = [*pending, {"message": message, "kind": kind}]

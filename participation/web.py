@@ -16,6 +16,7 @@ from participation import i18n
 from participation.accounts.models import User
 from participation.db import Database
 from participation.errors import DomainError, SignInRequired
+from participation.forms import parse_id
 from participation.templating import Renderer, is_htmx
 
 
@@ -77,7 +78,7 @@ def url(request: Request, name: str, **params: Any) -> str:
 
 
 def sign_in_redirect(request: Request) -> Response:
-    target = request.url.path
+    target = request.url.path + ("?" + request.url.query if request.url.query else "")
     if request.method != "GET":
         target = request.headers.get("hx-current-url") or request.headers.get("referer") or target
     path = url(request, "accounts.signin") + "?next=" + quote(_path_only(target), safe="/")
@@ -104,5 +105,5 @@ def error_page(request: Request, error: DomainError) -> Response:
 
 
 def query_int(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    """A positive integer from the query string, or None."""
+    return parse_id(request.query_params.get(name))

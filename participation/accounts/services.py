@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from anyio import to_thread
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +44,7 @@ class AccountService:
         user = User(
             email=email.strip().lower(),
             display_name=display_name.strip(),
-            password_hash=hash_password(password),
+            password_hash=await to_thread.run_sync(hash_password, password),
             preferred_locale=locale if locale in LANGUAGES else "de",
             is_admin=is_admin,
         )
@@ -61,14 +62,15 @@ class AccountService:
     async def authenticate(self, email: str, password: str) -> User | None:
         """Return the user when the password is right, else None (same work either way)."""
         user = await self.by_email(email)
-        if not verify_password(user.password_hash if user else None, password) or user is None:
+        stored = user.password_hash if user else None
+        if not await to_thread.run_sync(verify_password, stored, password) or user is None:
             return None
         if user.password_hash and needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+            user.password_hash = await to_thread.run_sync(hash_password, password)
         return user
 
     async def set_password(self, user: User, password: str) -> None:
-        user.password_hash = hash_password(password)
+        user.password_hash = await to_thread.run_sync(hash_password, password)
 
     async def update_profile(self, user: User, *, display_name: str, locale: str) -> None:
         user.display_name = display_name.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from participation.areas.models import Area, Concept, FieldOfAction
 from participation.errors import NotFound
@@ -34,9 +34,9 @@ class AreaService:
         result = await self.session.execute(
             select(Concept)
             .where(Concept.area_id == area.id, Concept.is_current.is_(True))
-            .options(selectinload(Concept.fields))
+            .options(joinedload(Concept.fields))
         )
-        return result.scalar_one_or_none()
+        return result.unique().scalar_one_or_none()
 
     async def field(self, area: Area, field_id: int) -> FieldOfAction | None:
         """Return the field of action of the area's current concept, or None."""

@@ -20,14 +20,12 @@ async def home(request: Request) -> Response:
 
 async def area_detail(request: Request) -> Response:
     async with transaction(request) as session:
-        areas = AreaService(session)
+        ideas = IdeaService(session)
         try:
-            area = await areas.by_slug(request.path_params["slug"])
+            area, viewer = await ideas.area_for(request.path_params["slug"], request.state.user)
         except DomainError as error:
             return error_page(request, error)
-        concept = await areas.current_concept(area)
-        ideas = IdeaService(session)
-        viewer = await ideas.viewer(request.state.user, area)
+        concept = await AreaService(session).current_concept(area)
         latest = await ideas.find(area, IdeaFilter(), per_page=5)
     return render(
         request,

@@ -9,7 +9,14 @@ from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
 from participation.areas.models import Concept
-from participation.forms import BaseForm, area_field, length, required, strip, text_field
+from participation.forms import (
+    BaseForm,
+    area_field,
+    length,
+    parse_id,
+    strip,
+    text_field,
+)
 from participation.i18n import CONTENT_LANGUAGES, language_name
 from participation.i18n import lazy_gettext as _l
 from participation.ideas.models import IdeaStatus
@@ -42,8 +49,8 @@ class IdeaForm(BaseForm):
     body = area_field(_l("Describe your idea"), 20, BODY_MAX)
     field = SelectField(
         _l("Field of action"),
-        [required()],
-        coerce=lambda value: _positive_int(str(value)) or 0,
+        [v.InputRequired(message=_l("Please choose a field of action from the list."))],
+        coerce=lambda value: parse_id(str(value)) or 0,
         validate_choice=False,
     )
     place = StringField(
@@ -65,15 +72,11 @@ class CommentForm(BaseForm):
     @property
     def parent_id(self) -> int | None:
         value = self.parent.data
-        return _positive_int(value) if isinstance(value, str) else None
+        return parse_id(value)
 
 
 class CommentEditForm(BaseForm):
     body = area_field(_l("Your comment"), 2, COMMENT_MAX)
-
-
-def _positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def parse_filter(params: Mapping[str, str]) -> IdeaFilter:
@@ -87,8 +90,8 @@ def parse_filter(params: Mapping[str, str]) -> IdeaFilter:
     except ValueError:
         sort = Sort.NEWEST
     return IdeaFilter(
-        field_id=_positive_int(params.get("field")),
+        field_id=parse_id(params.get("field")),
         status=status,
         sort=sort,
-        page=_positive_int(params.get("page")) or 1,
+        page=parse_id(params.get("page")) or 1,
     )

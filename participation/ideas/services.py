@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,8 @@ class Page(Generic[T]):
     number: int
     per_page: int
     total: int
+    supported_ids: set[int] = field(default_factory=set)
+    """Which of the items the viewer supports."""
 
     @property
     def pages(self) -> int:
@@ -111,6 +113,21 @@ class IdeaService:
         ).one()
         return Viewer(user, is_member=bool(row[0]), is_manager=bool(row[1]) or user.is_admin)
 
+    async def area_for(self, slug: str, user: User | None) -> tuple[Area, Viewer]:
+        """Return the area with what the user may do there (one query); raise NotFound."""
+        if user is None:
+            return await AreaService(self.session).by_slug(slug), Viewer(None)
+        member = exists().where(Membership.user_id == user.id, Membership.area_id == Area.id)
+        manager = exists().where(AreaManager.user_id == user.id, AreaManager.area_id == Area.id)
+        row = (
+            await self.session.execute(select(Area, member, manager).where(Area.slug == slug))
+        ).one_or_none()
+        if row is None:
+            raise NotFound(_("There is no area at this address."))
+        return row[0], Viewer(
+            user, is_member=bool(row[1]), is_manager=bool(row[2]) or user.is_admin
+        )
+
     def require_participant(self, viewer: Viewer, area: Area) -> User:
         if viewer.user is None:
             raise SignInRequired(_("Please sign in to take part."))
@@ -124,8 +141,15 @@ class IdeaService:
 
     # -- reading ------------------------------------------------------------------------
 
-    async def find(self, area: Area, flt: IdeaFilter, per_page: int = PER_PAGE) -> Page[Idea]:
-        """Return one page of the area's visible ideas, with author and field loaded."""
+    async def find(
+        self,
+        area: Area,
+        flt: IdeaFilter,
+        per_page: int = PER_PAGE,
+        viewer: User | None = None,
+    ) -> Page[Idea]:
+        """Return one page of the area's visible ideas, with author and field loaded, and
+        which of them the viewer supports (two queries)."""
         conditions = [Idea.area_id == area.id, Idea.moderation_state == ModerationState.VISIBLE]
         if flt.field_id is not None:
             conditions.append(Idea.field_id == flt.field_id)
@@ -140,15 +164,28 @@ class IdeaService:
         }[flt.sort]
         pages = max(1, math.ceil(total / per_page))
         number = min(max(1, flt.page), pages)
-        result = await self.session.execute(
-            select(Idea)
-            .where(where)
-            .options(joinedload(Idea.author), joinedload(Idea.field))
-            .order_by(*order)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
+        supported = (
+            exists().where(Support.idea_id == Idea.id, Support.user_id == viewer.id)
+            if viewer is not None
+            else literal(False)
         )
-        return Page(list(result.scalars()), number, per_page, total)
+        rows = (
+            await self.session.execute(
+                select(Idea, supported)
+                .where(where)
+                .options(joinedload(Idea.author), joinedload(Idea.field))
+                .order_by(*order)
+                .limit(per_page)
+                .offset((number - 1) * per_page)
+            )
+        ).all()
+        return Page(
+            [row[0] for row in rows],
+            number,
+            per_page,
+            total,
+            supported_ids={row[0].id for row in rows if row[1]},
+        )
 
     async def get(self, idea_id: int) -> Idea:
         """Return the visible idea with area, field and author, or raise NotFound."""

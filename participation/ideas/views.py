@@ -25,17 +25,14 @@ from participation.web import error_page, redirect, render, transaction, url
 
 async def idea_list(request: Request) -> Response:
     async with transaction(request) as session:
-        areas = AreaService(session)
+        ideas = IdeaService(session)
         try:
-            area = await areas.by_slug(request.path_params["slug"])
+            area, viewer = await ideas.area_for(request.path_params["slug"], request.state.user)
         except DomainError as error:
             return error_page(request, error)
-        ideas = IdeaService(session)
         flt = parse_filter(request.query_params)
-        concept = await areas.current_concept(area)
-        viewer = await ideas.viewer(request.state.user, area)
-        page = await ideas.find(area, flt)
-        supported = await ideas.supported_ids(viewer.user, [i.id for i in page.items])
+        concept = await AreaService(session).current_concept(area)
+        page = await ideas.find(area, flt, viewer=viewer.user)
     announcement = ngettext("%(num)s idea found.", "%(num)s ideas found.", page.total)
     return render(
         request,
@@ -46,7 +43,7 @@ async def idea_list(request: Request) -> Response:
             "page": page,
             "filter": flt,
             "viewer": viewer,
-            "supported": supported,
+            "supported": page.supported_ids,
             "statuses": list(IdeaStatus),
             "sorts": list(Sort),
             "announcement": announcement,
@@ -76,8 +73,7 @@ async def idea_new(request: Request) -> Response:
         form.language.localise()
         area: Area | None = None
         try:
-            area = await areas.by_slug(request.path_params["slug"])
-            viewer = await ideas.viewer(request.state.user, area)
+            area, viewer = await ideas.area_for(request.path_params["slug"], request.state.user)
             ideas.require_participant(viewer, area)
         except DomainError as error:
             if not write:
