@@ -4,8 +4,11 @@ from participation.accounts.models import Membership, MembershipRole, Stakeholde
 from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
 from participation.db import Base
 from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+from participation.notifications.models import OutboxMessage
+from participation.pages.models import AccessibilityFeedback
 
 __all__ = [
+    "AccessibilityFeedback",
     "Area",
     "AreaManager",
     "AreaStatus",
@@ -18,6 +21,7 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "ModerationState",
+    "OutboxMessage",
     "StakeholderRole",
     "Support",
     "User",
