@@ -35,8 +35,11 @@ extract-messages: $(STAMP)
 migrate: $(STAMP) var/dev-secret-key
 	$(BIN)/participation migrate
 
+# Serves the app and runs the mail worker beside it; in development mails land in var/mail/.
 run: $(STAMP) var/dev-secret-key catalogs migrate
 	$(BIN)/participation seed-demo --if-empty
+	$(BIN)/participation worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/participation serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)

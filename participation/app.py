@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -16,14 +17,15 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation import api, i18n, routing  # noqa: F401  (path convertors)
 from participation.accounts import views as accounts_views
 from participation.areas import views as areas_views
+from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
 from participation.ideas import views as ideas_views
+from participation.pages import views as pages_views
 from participation.security import (
     BodyLimitAndCSRFMiddleware,
     RateLimiter,
@@ -66,7 +68,7 @@ class LocaleMiddleware:
         try:
             await self.app(scope, receive, send_with_cookie)
         finally:
-            i18n._current.reset(token)
+            i18n.reset_locale(token)
 
 
 class QueryCountMiddleware:
@@ -162,6 +164,12 @@ def reject_app(scope: Scope, receive: Receive, send: Send) -> Any:
     return error_response(request, scope["state"]["rejected_status"])(scope, receive, send)
 
 
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of an absolute URL, or '' (for operator-configured media)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
 def create_app(settings: Settings) -> Starlette:
     """Build the application for these settings (no global state; tests build their own)."""
 
@@ -170,21 +178,27 @@ def create_app(settings: Settings) -> Starlette:
         yield
         await app.state.db.dispose()
 
+    assets = Assets(settings.static_dir)
     localised = [
         *areas_views.routes,
         *accounts_views.routes,
         *ideas_views.routes,
+        *pages_views.routes,
     ]
     routes = [
         Route("/", root, name="root"),
         Route("/healthz", healthz, name="healthz"),
         Route("/robots.txt", robots, name="robots"),
         *api.routes,
-        Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
+        Mount("/static", HashedStaticFiles(assets), name="static"),
         Mount("/{locale:lang}", routes=localised),
     ]
     middleware = [
-        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(
+            SecurityHeadersMiddleware,
+            https=settings.https,
+            media_origin=origin_of(settings.sign_language_video_url),
+        ),
         Middleware(GZipMiddleware, minimum_size=500),
         Middleware(
             SessionMiddleware,
@@ -211,7 +225,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
     app.state.renderer = Renderer(
-        create_environment(settings.templates_dir, settings.static_dir), settings.site_name
+        create_environment(settings.templates_dir, assets), settings.site_name, settings.base_url
     )
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_url)
     return app

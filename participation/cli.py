@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sys
@@ -44,6 +45,37 @@ def cmd_serve(args: argparse.Namespace) -> None:
         access_log=args.access_log,
         log_level="info",
     )
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    import logging
+
+    from participation.db import Database
+    from participation.notifications.services import SmtpTarget, Worker
+
+    settings = load_settings()
+    if not settings.smtp_url:
+        raise ConfigurationError("SMTP_URL must be set for the mail worker (see README.md).")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+
+    async def work() -> None:
+        db = Database(settings.database_url)
+        worker = Worker(
+            db,
+            SmtpTarget.from_url(settings.smtp_url),
+            sender=settings.sender,
+            site_name=settings.site_name,
+        )
+        try:
+            if args.once:
+                print(f"{await worker.run_once()} mails sent.")
+            else:
+                await worker.run_forever(args.interval)
+        finally:
+            await db.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the worker quietly
+        asyncio.run(work())
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -98,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    worker = sub.add_parser("worker", help="send the mails waiting in the outbox")
+    worker.add_argument("--once", action="store_true", help="send what is due, then stop")
+    worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
+    worker.set_defaults(func=cmd_worker)
 
     seed = sub.add_parser("seed-demo", help="load the demo areas, accounts and ideas")
     seed.add_argument("--if-empty", action="store_true", help="only when there are no areas yet")

@@ -54,6 +54,10 @@ def set_locale(code: str) -> contextvars.Token[str]:
     return _current.set(code if code in LANGUAGES else DEFAULT_LOCALE)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _current.reset(token)
+
+
 def get_locale() -> str:
     return _current.get()
 

@@ -84,13 +84,14 @@ class RateLimiter:
 class SecurityHeadersMiddleware:
     """Send the same strict headers with every response."""
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, media_origin: str = "") -> None:
         self.app = app
+        media = f"media-src 'self' {media_origin}".strip()
         self.headers = {
             "content-security-policy": (
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-                "object-src 'none'; frame-ancestors 'none'"
+                f"font-src 'self'; connect-src 'self'; {media}; form-action 'self'; "
+                "base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
             ),
             "x-content-type-options": "nosniff",
             "referrer-policy": "same-origin",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.config import Config
 from starlette.datastructures import Secret
@@ -30,6 +31,15 @@ class Settings:
     signin_client_rate_limit: str = "100/15 minutes"
     rate_limit_storage_url: str = "memory://"
     expose_query_count: bool = False
+    smtp_url: str = ""
+    mail_from: str = ""
+    accessibility_contact: str = ""
+    sign_language_video_url: str = ""
+    operator_name: str = "Bezirksamt Friedrichshain-Kreuzberg von Berlin"
+    operator_unit: str = "Bezirkliche Planung und Koordinierung"
+    operator_address: str = ""
+    operator_email: str = ""
+    operator_phone: str = ""
     session_max_age: int = 14 * 24 * 3600
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
@@ -42,6 +52,12 @@ class Settings:
     @property
     def https(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def sender(self) -> str:
+        """The From address of mails."""
+        host = urlsplit(self.base_url).hostname or "localhost"
+        return self.mail_from or f"noreply@{host}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,4 +101,18 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         signin_client_rate_limit=config("SIGNIN_CLIENT_RATE_LIMIT", default="100/15 minutes"),
         rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="memory://"),
         expose_query_count=config("EXPOSE_QUERY_COUNT", cast=bool, default=False),
+        smtp_url=config(
+            "SMTP_URL",
+            default=f"file://{ROOT / 'var' / 'mail'}" if environment == "development" else "",
+        ),
+        mail_from=config("MAIL_FROM", default=""),
+        accessibility_contact=config("ACCESSIBILITY_CONTACT_EMAIL", default=""),
+        sign_language_video_url=config("SIGN_LANGUAGE_VIDEO_URL", default=""),
+        operator_name=config(
+            "OPERATOR_NAME", default="Bezirksamt Friedrichshain-Kreuzberg von Berlin"
+        ),
+        operator_unit=config("OPERATOR_UNIT", default="Bezirkliche Planung und Koordinierung"),
+        operator_address=config("OPERATOR_ADDRESS", default=""),
+        operator_email=config("OPERATOR_EMAIL", default=""),
+        operator_phone=config("OPERATOR_PHONE", default=""),
     )

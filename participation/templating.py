@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from participation import i18n
+from participation.assets import Assets
 from participation.db import utcnow
 from participation.security import CSRF_FIELD, csrf_token
 from participation.text import render_text
@@ -27,15 +26,10 @@ def is_htmx(request: Request) -> bool:
     )
 
 
-@cache
-def _asset_hash(path: Path, mtime: float) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
-def create_environment(templates_dir: Path, static_dir: Path) -> jinja2.Environment:
+def create_environment(templates_dir: Path, assets: Assets) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -51,12 +45,8 @@ def create_environment(templates_dir: Path, static_dir: Path) -> jinja2.Environm
     )
     env.policies["ext.i18n.trimmed"] = True
 
-    def static(name: str) -> str:
-        path = static_dir / name
-        return f"/static/{name}?v={_asset_hash(path, path.stat().st_mtime)}"
-
     env.globals.update(
-        static=static,
+        static=assets.url,
         language_name=i18n.language_name,
         direction=i18n.direction,
         LANGUAGES=i18n.LANGUAGES,
@@ -95,9 +85,10 @@ def translated_lang(texts: dict[str, str] | None) -> str:
 class Renderer:
     """Render templates with the page context every page needs."""
 
-    def __init__(self, env: jinja2.Environment, site_name: str) -> None:
+    def __init__(self, env: jinja2.Environment, site_name: str, base_url: str) -> None:
         self.env = env
         self.site_name = site_name
+        self.base_url = base_url
         env.globals["site_name"] = site_name
         env.filters["tr_lang"] = translated_lang
 
@@ -161,6 +152,23 @@ class Renderer:
             response.headers["vary"] = "HX-Request"
         response.headers["cache-control"] = "no-cache"
         return response
+
+    def mail(self, template: str, locale: str, **context: Any) -> tuple[str, str, str]:
+        """Render templates/mail/<template>.txt (subject line, blank line, body) and .html."""
+        token = i18n.set_locale(locale)
+        try:
+            data = {
+                "locale": locale,
+                "dir": i18n.direction(locale),
+                "base_url": self.base_url,
+                **context,
+            }
+            text = self.env.get_template(f"mail/{template}.txt").render(**data)
+            html = self.env.get_template(f"mail/{template}.html").render(**data)
+        finally:
+            i18n.reset_locale(token)
+        subject, _sep, body = text.partition("\n")
+        return subject.strip(), body.strip() + "\n", html
 
 
 def flash(request: Request, message: str, kind: str = "success") -> None:

@@ -46,6 +46,13 @@ async def load_user(request: Request, session: AsyncSession) -> User | None:
     return user
 
 
+async def signed_in_user(request: Request) -> User | None:
+    """Load the signed-in person, for pages that need nothing else from the database."""
+    async with transaction(request):
+        user: User | None = request.state.user
+        return user
+
+
 def sign_in(request: Request, user: User) -> None:
     """Start a fresh session for the user (a new CSRF token; nothing carried over)."""
     request.session.clear()

@@ -401,3 +401,55 @@ def text_of(response: httpx.Response, selector: str) -> str:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- mail -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server (aiosmtpd on 127.0.0.1) received."""
+
+    url: str
+    messages: list[Any] = field(default_factory=list)
+
+    def to(self, address: str) -> list[Any]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            mailbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 Message accepted for delivery"
+
+    port = free_port()
+    mailbox = Mailbox(f"smtp://127.0.0.1:{port}")
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def deliver_mail(
+    smtp_server: Mailbox, db: Database, loop: Loop, settings: Settings
+) -> Callable[[], int]:
+    """Run the mail worker once against the test SMTP server; return how many it sent."""
+    from participation.notifications.services import SmtpTarget, Worker
+
+    def run() -> int:
+        worker = Worker(
+            db,
+            SmtpTarget.from_url(smtp_server.url),
+            sender="noreply@example.org",
+            site_name=settings.site_name,
+        )
+        return loop.run(worker.run_once())
+
+    return run
