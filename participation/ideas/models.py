@@ -1,11 +1,11 @@
-"""Ideas posted by members, comments on them, and supports."""
+"""Ideas posted by members, their photos, comments on them, and supports."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.accounts.models import User
@@ -64,6 +64,52 @@ class Idea(Base):
     area: Mapped[Area] = relationship(lazy="raise")
     field: Mapped[FieldOfAction] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
+    photos: Mapped[list[IdeaPhoto]] = relationship(
+        lazy="raise", order_by="IdeaPhoto.position", passive_deletes=True
+    )
+
+
+class IdeaPhoto(Base):
+    """A photo of an idea with the text that describes it; its pixels are in PhotoVariant."""
+
+    __tablename__ = "idea_photos"
+    __table_args__ = (UniqueConstraint("idea_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, comment="order on the idea page")
+    alt_text: Mapped[str] = mapped_column(
+        String(250), comment="describes the photo for people who cannot see it"
+    )
+    alt_language: Mapped[str] = mapped_column(
+        String(8), comment="language the alt text is written in"
+    )
+    width: Mapped[int] = mapped_column(Integer, comment="of the largest variant, in pixels")
+    height: Mapped[int] = mapped_column(Integer, comment="of the largest variant, in pixels")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    variants: Mapped[list[PhotoVariant]] = relationship(
+        lazy="raise", order_by="PhotoVariant.width", passive_deletes=True
+    )
+
+
+class PhotoVariant(Base):
+    """One size of a photo, encoded as JPEG without any metadata; never changed once stored."""
+
+    __tablename__ = "photo_variants"
+    __table_args__ = (UniqueConstraint("photo_id", "width"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("idea_photos.id", ondelete="CASCADE"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # In the database, so that every app process serves it; loaded only when it is served.
+    content: Mapped[bytes] = mapped_column(
+        LargeBinary, deferred=True, deferred_raiseload=True, comment="the JPEG file"
+    )
+    sha256: Mapped[str] = mapped_column(
+        String(64), comment="hex digest of content; part of the URL, so caches keep it forever"
+    )
 
 
 class Comment(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -20,7 +21,15 @@ from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
-from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+from participation.ideas.models import (
+    Comment,
+    Idea,
+    IdeaPhoto,
+    IdeaStatus,
+    ModerationState,
+    Support,
+)
+from participation.ideas.photos import ALT_TEXT_MAX, MAX_PHOTOS, NewPhoto, PhotoService, too_many
 
 T = TypeVar("T")
 
@@ -81,7 +90,11 @@ class Viewer:
 
     @property
     def can_take_part(self) -> bool:
-        return self.user is not None and (self.is_member or self.is_manager)
+        return (
+            self.user is not None
+            and self.user.email_verified_at is not None
+            and (self.is_member or self.is_manager)
+        )
 
 
 @dataclass
@@ -135,6 +148,13 @@ class IdeaService:
             raise Forbidden(
                 _("This area is in consolidation. Its pages stay readable as an archive.")
             )
+        if viewer.user.email_verified_at is None:
+            raise Forbidden(
+                _(
+                    "Please confirm your e-mail address first: open the link we sent you. "
+                    "On your profile page you can ask for a new one."
+                )
+            )
         if not viewer.can_take_part:
             raise NotMember(_("Please join this area first to take part here."))
         return viewer.user
@@ -187,15 +207,17 @@ class IdeaService:
             supported_ids={row[0].id for row in rows if row[1]},
         )
 
-    async def get(self, idea_id: int) -> Idea:
-        """Return the visible idea with area, field and author, or raise NotFound."""
-        idea = (
-            await self.session.execute(
-                select(Idea)
-                .where(Idea.id == idea_id)
-                .options(joinedload(Idea.area), joinedload(Idea.field), joinedload(Idea.author))
-            )
-        ).scalar_one_or_none()
+    async def get(self, idea_id: int, *, with_photos: bool = False) -> Idea:
+        """Return the visible idea with area, field and author (and its photos with their
+        variants, in the same query), or raise NotFound."""
+        statement = (
+            select(Idea)
+            .where(Idea.id == idea_id)
+            .options(joinedload(Idea.area), joinedload(Idea.field), joinedload(Idea.author))
+        )
+        if with_photos:
+            statement = statement.options(joinedload(Idea.photos).joinedload(IdeaPhoto.variants))
+        idea = (await self.session.execute(statement)).unique().scalar_one_or_none()
         if idea is None or idea.moderation_state is not ModerationState.VISIBLE:
             raise NotFound(_("This idea does not exist or is no longer shown."))
         return idea
@@ -261,10 +283,24 @@ class IdeaService:
             raise Conflict(_("Please choose a field of action from the list."), field="field")
         return field_
 
-    async def post(self, viewer: Viewer, area: Area, data: IdeaInput) -> Idea:
-        """Post an idea in the area as the viewer; raise when they may not."""
+    def _check_photos(self, photos: Sequence[NewPhoto], room: int) -> None:
+        for photo in photos:
+            if not 1 <= len(photo.alt_text.strip()) <= ALT_TEXT_MAX:
+                raise Conflict(
+                    _("Please describe what the photo shows, for people who cannot see it."),
+                    field=f"{photo.field}_alt",
+                )
+        if len(photos) > room:
+            raise Conflict(too_many(), field=photos[0].field)
+
+    async def post(
+        self, viewer: Viewer, area: Area, data: IdeaInput, *, photos: Sequence[NewPhoto] = ()
+    ) -> Idea:
+        """Post an idea in the area as the viewer, with up to MAX_PHOTOS photos; raise when
+        they may not."""
         user = self.require_participant(viewer, area)
         await self._check_input(area, data)
+        self._check_photos(photos, MAX_PHOTOS)
         idea = Idea(
             area_id=area.id,
             field_id=data.field_id,
@@ -279,14 +315,31 @@ class IdeaService:
             update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
         )
         await self.session.flush()
+        await PhotoService(self.session).add(idea.id, photos, language=data.language)
         return idea
 
-    async def edit(self, viewer: Viewer, idea: Idea, data: IdeaInput) -> None:
-        """Change the idea's text; only its author, and only while nobody reacted to it."""
+    async def edit(
+        self,
+        viewer: Viewer,
+        idea: Idea,
+        data: IdeaInput,
+        *,
+        photos: Sequence[NewPhoto] = (),
+        remove_photo_ids: Sequence[int] = (),
+    ) -> None:
+        """Change the idea's text, add photos and remove some of its photos; only its author,
+        and only while nobody reacted to it. Every rule is checked before anything is written."""
         user = self.require_participant(viewer, idea.area)
         if idea.author_id != user.id:
             raise Forbidden(_("Only the author can edit this idea."))
         await self._check_input(idea.area, data)
+        album = PhotoService(self.session)
+        if photos:
+            # Edits of one idea count its photos one after the other (a no-op on SQLite, where
+            # writers are serialised anyway).
+            await self.session.execute(select(Idea.id).where(Idea.id == idea.id).with_for_update())
+            kept = await album.count(idea.id, excluding=remove_photo_ids)
+            self._check_photos(photos, MAX_PHOTOS - kept)
         result = await self.session.execute(
             update(Idea)
             .where(Idea.id == idea.id, Idea.support_count == 0, Idea.comment_count == 0)
@@ -304,6 +357,8 @@ class IdeaService:
             raise Conflict(
                 _("This idea can no longer be edited because people have already reacted to it.")
             )
+        await album.remove(idea.id, remove_photo_ids)
+        await album.add(idea.id, photos, language=data.language)
 
     async def set_support(self, viewer: Viewer, idea: Idea, *, support: bool) -> int:
         """Support or withdraw support (idempotent); return the exact new count."""

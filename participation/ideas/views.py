@@ -1,10 +1,12 @@
-"""Idea lists, idea pages, posting and editing ideas, comments and supports."""
+"""Idea lists, idea pages, posting and editing ideas with photos, comments and supports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,12 +17,31 @@ from participation.areas.services import AreaService
 from participation.errors import DomainError, NotMember
 from participation.i18n import get_locale, ngettext
 from participation.i18n import gettext as _
-from participation.ideas.forms import CommentEditForm, CommentForm, IdeaForm, parse_filter
-from participation.ideas.models import Idea, IdeaStatus
+from participation.ideas.forms import (
+    CommentEditForm,
+    CommentForm,
+    IdeaForm,
+    chosen_file,
+    parse_filter,
+)
+from participation.ideas.models import Idea, IdeaStatus, PhotoVariant
+from participation.ideas.photos import (
+    ACCEPTED_TYPES,
+    MAX_PHOTOS,
+    URL_DIGEST_LENGTH,
+    NewPhoto,
+    PhotoError,
+    PhotoProblem,
+    PhotoService,
+    format_size,
+    process_in_thread,
+)
+from participation.ideas.photos import message as photo_message
 from participation.ideas.services import IdeaInput, IdeaService, Sort, Viewer
 from participation.security import safe_next
+from participation.settings import Settings
 from participation.templating import flash, is_htmx
-from participation.web import error_page, redirect, render, transaction, url
+from participation.web import database, error_page, redirect, render, transaction, url
 
 
 async def idea_list(request: Request) -> Response:
@@ -62,59 +83,133 @@ def _idea_input(form: IdeaForm) -> IdeaInput:
     )
 
 
+def photo_url(request: Request) -> Callable[[PhotoVariant], str]:
+    """For templates: the address of a stored photo size (outside the language prefix)."""
+
+    def url_of(variant: PhotoVariant) -> str:
+        digest = variant.sha256[:URL_DIGEST_LENGTH]
+        return str(request.app.url_path_for("ideas.photo", variant_id=variant.id, digest=digest))
+
+    return url_of
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _form_context(
+    request: Request, area: Area | None, form: IdeaForm, idea: Idea | None, **extra: Any
+) -> dict[str, Any]:
+    photos = idea.photos if idea is not None else []
+    return {
+        "area": area,
+        "form": form,
+        "idea": idea,
+        "photos": photos,
+        "photo_slots": form.photo_slots()[: max(0, MAX_PHOTOS - len(photos))],
+        "max_photos": MAX_PHOTOS,
+        "max_photo_size": format_size(_settings(request).max_photo_bytes),
+        "accepted_types": ACCEPTED_TYPES,
+        "photo_url": photo_url(request),
+        # Browsers do not refill file inputs: say so when chosen photos come back with errors.
+        "choose_again": bool(form.errors)
+        and any(chosen_file(file.data) for file, _alt in form.photo_slots()),
+        **extra,
+    }
+
+
+async def _process_photos(request: Request, form: IdeaForm) -> list[NewPhoto]:
+    """Check and re-encode the chosen photos; note on the form each one that cannot be used."""
+    max_bytes = _settings(request).max_photo_bytes
+    photos = []
+    for file_field, alt_field in form.photo_slots():
+        upload = chosen_file(file_field.data)
+        if upload is None:
+            continue
+        try:
+            if upload.size is not None and upload.size > max_bytes:
+                raise PhotoError(PhotoProblem.TOO_LARGE)
+            image = await process_in_thread(await upload.read(max_bytes + 1), max_bytes)
+        except PhotoError as error:
+            form.add_error(file_field.name, photo_message(error.problem, max_bytes))
+            continue
+        photos.append(NewPhoto(image, alt_field.data or "", field=file_field.name))
+    return photos
+
+
 async def idea_new(request: Request) -> Response:
-    write = request.method == "POST"
-    async with transaction(request, write=write) as session:
+    if request.method == "POST":
+        try:
+            return await _post_idea(request)
+        finally:
+            await request.close()  # the uploaded files
+    async with transaction(request) as session:
         areas, ideas = AreaService(session), IdeaService(session)
-        if write:
-            form = await IdeaForm.from_request(request)
-        else:
-            form = IdeaForm(data={"language": get_locale()})
+        form = IdeaForm(data={"language": get_locale()})
         form.language.localise()
-        area: Area | None = None
         try:
             area, viewer = await ideas.area_for(request.path_params["slug"], request.state.user)
             ideas.require_participant(viewer, area)
         except DomainError as error:
-            if not write:
-                if isinstance(error, NotMember):
-                    flash(request, error.message, "info")
-                    return redirect(url(request, "accounts.join", slug=request.path_params["slug"]))
-                return error_page(request, error)
+            if isinstance(error, NotMember):
+                flash(request, error.message, "info")
+                return redirect(url(request, "accounts.join", slug=request.path_params["slug"]))
+            return error_page(request, error)
+        form.set_fields(await areas.current_concept(area))
+    return render(request, "ideas/form.html", _form_context(request, area, form, None))
+
+
+async def _post_idea(request: Request) -> Response:
+    form = await IdeaForm.from_request(request)
+    form.language.localise()
+    slug = request.path_params["slug"]
+    async with transaction(request) as session:
+        areas, ideas = AreaService(session), IdeaService(session)
+        area: Area | None = None
+        try:
+            area, viewer = await ideas.area_for(slug, request.state.user)
+            ideas.require_participant(viewer, area)
+        except DomainError as error:
             # Whatever went wrong, the text the person wrote comes back to them.
             form.set_fields(await areas.current_concept(area) if area else None)
             return render(
                 request,
                 "ideas/form.html",
-                {"area": area, "form": form, "idea": None, "page_error": error.message},
+                _form_context(request, area, form, None, page_error=error.message),
                 status_code=error.status_code if error.status_code != 401 else 403,
             )
         form.set_fields(await areas.current_concept(area))
-        if write and form.validate():
+    valid = form.validate()
+    # Decoding photos takes a while: no transaction (and no SQLite write lock) is held meanwhile.
+    photos = await _process_photos(request, form)
+    if valid and not form.errors:
+        async with transaction(request, write=True) as session:
+            ideas = IdeaService(session)
             try:
-                idea = await ideas.post(viewer, area, _idea_input(form))
+                area, viewer = await ideas.area_for(slug, request.state.user)
+                idea = await ideas.post(viewer, area, _idea_input(form), photos=photos)
             except DomainError as error:
                 form.add_error(error.field or "title", error.message)
             else:
                 flash(request, _("Thank you! Your idea has been posted."))
                 return redirect(url(request, "ideas.detail", idea_id=idea.id))
     return render(
-        request,
-        "ideas/form.html",
-        {"area": area, "form": form, "idea": None},
-        status_code=422 if write else 200,
+        request, "ideas/form.html", _form_context(request, area, form, None), status_code=422
     )
 
 
-async def _load_idea(session: AsyncSession, request: Request) -> tuple[Idea, Viewer]:
+async def _load_idea(
+    session: AsyncSession, request: Request, *, with_photos: bool = False
+) -> tuple[Idea, Viewer]:
     ideas = IdeaService(session)
-    idea = await ideas.get(request.path_params["idea_id"])
+    idea = await ideas.get(request.path_params["idea_id"], with_photos=with_photos)
     viewer = await ideas.viewer(request.state.user, idea.area)
     return idea, viewer
 
 
 async def _detail_context(
-    session: AsyncSession, idea: Idea, viewer: Viewer, **extra: Any
+    request: Request, session: AsyncSession, idea: Idea, viewer: Viewer, **extra: Any
 ) -> dict[str, Any]:
     ideas = IdeaService(session)
     threads = await ideas.threads(idea)
@@ -129,6 +224,7 @@ async def _detail_context(
         "supported": supported,
         "can_edit": ideas.can_edit(viewer, idea),
         "comment_form": comment_form,
+        "photo_url": photo_url(request),
         **extra,
     }
 
@@ -136,53 +232,90 @@ async def _detail_context(
 async def idea_detail(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            idea, viewer = await _load_idea(session, request)
+            idea, viewer = await _load_idea(session, request, with_photos=True)
         except DomainError as error:
             return error_page(request, error)
-        context = await _detail_context(session, idea, viewer)
+        context = await _detail_context(request, session, idea, viewer)
     return render(request, "ideas/detail.html", context)
 
 
 async def idea_edit(request: Request) -> Response:
-    write = request.method == "POST"
-    async with transaction(request, write=write) as session:
+    if request.method == "POST":
         try:
-            idea, viewer = await _load_idea(session, request)
-            ideas = IdeaService(session)
-            ideas.check_editable(viewer, idea)
+            return await _save_idea(request)
+        finally:
+            await request.close()  # the uploaded files
+    async with transaction(request) as session:
+        try:
+            idea, viewer = await _load_idea(session, request, with_photos=True)
+            IdeaService(session).check_editable(viewer, idea)
         except DomainError as error:
             return error_page(request, error)
-        concept = await AreaService(session).current_concept(idea.area)
-        if write:
-            form = await IdeaForm.from_request(request)
-            form.set_fields(concept)
-            if form.validate():
-                try:
-                    await ideas.edit(viewer, idea, _idea_input(form))
-                except DomainError as error:
-                    if error.field is None:
-                        return error_page(request, error)
-                    form.add_error(error.field, error.message)
-                else:
-                    flash(request, _("Your changes have been saved."))
-                    return redirect(url(request, "ideas.detail", idea_id=idea.id))
-        else:
-            form = IdeaForm(
-                data={
-                    "title": idea.title,
-                    "body": idea.body,
-                    "field": idea.field_id,
-                    "place": idea.place or "",
-                    "language": idea.language,
-                }
-            )
-            form.set_fields(concept)
+        form = IdeaForm(
+            data={
+                "title": idea.title,
+                "body": idea.body,
+                "field": idea.field_id,
+                "place": idea.place or "",
+                "language": idea.language,
+            }
+        )
+        form.set_fields(await AreaService(session).current_concept(idea.area))
+    return render(request, "ideas/form.html", _form_context(request, idea.area, form, idea))
+
+
+async def _save_idea(request: Request) -> Response:
+    form = await IdeaForm.from_request(request)
+    async with transaction(request) as session:
+        try:
+            idea, viewer = await _load_idea(session, request, with_photos=True)
+            IdeaService(session).check_editable(viewer, idea)
+        except DomainError as error:
+            return error_page(request, error)
+        form.set_fields(await AreaService(session).current_concept(idea.area))
+    valid = form.validate()
+    # Decoding photos takes a while: no transaction (and no SQLite write lock) is held meanwhile.
+    photos = await _process_photos(request, form)
+    if valid and not form.errors:
+        async with transaction(request, write=True) as session:
+            try:
+                current, viewer = await _load_idea(session, request)
+                await IdeaService(session).edit(
+                    viewer,
+                    current,
+                    _idea_input(form),
+                    photos=photos,
+                    remove_photo_ids=form.remove_photo_ids,
+                )
+            except DomainError as error:
+                if error.field is None:
+                    return error_page(request, error)
+                form.add_error(error.field, error.message)
+            else:
+                flash(request, _("Your changes have been saved."))
+                return redirect(url(request, "ideas.detail", idea_id=idea.id))
     return render(
-        request,
-        "ideas/form.html",
-        {"area": idea.area, "form": form, "idea": idea},
-        status_code=422 if write else 200,
+        request, "ideas/form.html", _form_context(request, idea.area, form, idea), status_code=422
     )
+
+
+async def photo(request: Request) -> Response:
+    """One stored size of a photo; cached for good, as its address names its content."""
+    async with database(request).session() as session:
+        variant = await PhotoService(session).variant(request.path_params["variant_id"])
+    digest = request.path_params["digest"]
+    if (
+        variant is None
+        or len(digest) != URL_DIGEST_LENGTH
+        or variant.sha256[: len(digest)] != digest
+    ):
+        raise HTTPException(404)
+    etag = f'"{variant.sha256}"'
+    headers = {"cache-control": "public, max-age=31536000, immutable", "etag": etag}
+    given = request.headers.get("if-none-match", "")
+    if etag in (tag.strip().removeprefix("W/") for tag in given.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(variant.content, media_type="image/jpeg", headers=headers)
 
 
 async def idea_support(request: Request) -> Response:
@@ -228,7 +361,7 @@ async def idea_support(request: Request) -> Response:
 async def idea_comment(request: Request) -> Response:
     async with transaction(request, write=True) as session:
         try:
-            idea, viewer = await _load_idea(session, request)
+            idea, viewer = await _load_idea(session, request, with_photos=True)
         except DomainError as error:
             return error_page(request, error)
         form = await CommentForm.from_request(request)
@@ -261,7 +394,7 @@ async def idea_comment(request: Request) -> Response:
                 "comment_form": form,
                 "announcement": _("Your comment could not be published. Please check the form."),
             }
-        context = await _detail_context(session, idea, viewer, **extra)
+        context = await _detail_context(request, session, idea, viewer, **extra)
     return render(
         request,
         "ideas/detail.html",
@@ -319,6 +452,12 @@ async def comment_delete(request: Request) -> Response:
     flash(request, _("Your comment has been deleted."))
     return redirect(url(request, "ideas.detail", idea_id=idea.id) + "#comments")
 
+
+photo_routes = [
+    # Outside the language prefix: one address per photo size for every language, no cookie.
+    Route("/photos/{variant_id:id}-{digest}.jpg", photo, name="ideas.photo"),
+]
+"""Mounted at the top level by app.py."""
 
 routes = [
     Route("/areas/{slug}/ideas", idea_list, name="ideas.list"),
