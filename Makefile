@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export ENVIRONMENT ?= development
 
-.PHONY: run test install catalogs extract-messages migrate lint typecheck pytest pytest-postgres clean
+.PHONY: run test install catalogs extract-messages migrate lint typecheck pytest pytest-postgres clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,8 @@ catalogs: $(STAMP)
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --add-comments=Translators: \
 	  --sort-by-file --no-wrap --project=participation -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap \
+	  --ignore-obsolete --no-fuzzy-matching
 	# English is the source language: its catalog repeats every message (gettext's msgen).
 	msgen --no-wrap -o locales/en/LC_MESSAGES/messages.po locales/en/LC_MESSAGES/messages.po
 
@@ -64,3 +65,13 @@ test: lint typecheck pytest pytest-postgres
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+
+# Lighthouse (mobile) against a fresh server with demo data; reports in test-artifacts/lighthouse/.
+AUDIT_NODE := tests/audit/node_modules/.installed
+
+$(AUDIT_NODE): tests/audit/package.json tests/audit/package-lock.json
+	cd tests/audit && npm ci --no-audit --no-fund
+	touch $@
+
+audit: $(STAMP) catalogs $(AUDIT_NODE)
+	$(BIN)/python tests/audit/run_audit.py

@@ -20,7 +20,10 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation import api, i18n, routing  # noqa: F401  (path convertors)
+from participation.accounts import profile as accounts_profile
+from participation.accounts import recovery as accounts_recovery
 from participation.accounts import views as accounts_views
+from participation.accounts.tokens import Tokens
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
@@ -182,6 +185,8 @@ def create_app(settings: Settings) -> Starlette:
     localised = [
         *areas_views.routes,
         *accounts_views.routes,
+        *accounts_profile.routes,
+        *accounts_recovery.routes,
         *ideas_views.routes,
         *pages_views.routes,
     ]
@@ -190,6 +195,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, name="healthz"),
         Route("/robots.txt", robots, name="robots"),
         *api.routes,
+        *ideas_views.photo_routes,
         Mount("/static", HashedStaticFiles(assets), name="static"),
         Mount("/{locale:lang}", routes=localised),
     ]
@@ -210,7 +216,10 @@ def create_app(settings: Settings) -> Starlette:
         ),
         Middleware(LocaleMiddleware),
         Middleware(
-            BodyLimitAndCSRFMiddleware, max_body_bytes=settings.max_body_bytes, reject=reject_app
+            BodyLimitAndCSRFMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            reject=reject_app,
         ),
     ]
     if settings.expose_query_count:
@@ -228,6 +237,7 @@ def create_app(settings: Settings) -> Starlette:
         create_environment(settings.templates_dir, assets), settings.site_name, settings.base_url
     )
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_url)
+    app.state.tokens = Tokens(str(settings.secret_key))
     return app
 
 

@@ -51,6 +51,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     import logging
 
     from participation.db import Database
+    from participation.maintenance import MAINTENANCE_INTERVAL, maintain_forever, run_maintenance
     from participation.notifications.services import SmtpTarget, Worker
 
     settings = load_settings()
@@ -69,8 +70,11 @@ def cmd_worker(args: argparse.Namespace) -> None:
         try:
             if args.once:
                 print(f"{await worker.run_once()} mails sent.")
+                print(f"Housekeeping: {await run_maintenance(db)}")
             else:
-                await worker.run_forever(args.interval)
+                await asyncio.gather(
+                    worker.run_forever(args.interval), maintain_forever(db, MAINTENANCE_INTERVAL)
+                )
         finally:
             await db.dispose()
 

@@ -3,7 +3,15 @@
 from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
 from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
 from participation.db import Base
-from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+from participation.ideas.models import (
+    Comment,
+    Idea,
+    IdeaPhoto,
+    IdeaStatus,
+    ModerationState,
+    PhotoVariant,
+    Support,
+)
 from participation.notifications.models import OutboxMessage
 from participation.pages.models import AccessibilityFeedback
 
@@ -17,11 +25,13 @@ __all__ = [
     "Concept",
     "FieldOfAction",
     "Idea",
+    "IdeaPhoto",
     "IdeaStatus",
     "Membership",
     "MembershipRole",
     "ModerationState",
     "OutboxMessage",
+    "PhotoVariant",
     "StakeholderRole",
     "Support",
     "User",

@@ -126,26 +126,41 @@ class BodyLimitAndCSRFMiddleware:
     """Refuse bodies over the limit (413) and state changes without the session's token (403).
 
     The body of an unsafe request is read here, up to the limit, to find the token; the
-    application then receives the same bytes.
+    application then receives the same bytes. `multipart/form-data` bodies (forms with photos)
+    have their own, larger limit.
     """
 
     SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, reject: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        reject: ASGIApp,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.reject = reject
+
+    def _limit(self, headers: Headers) -> int:
+        if headers.get("content-type", "").startswith("multipart/form-data"):
+            return self.max_upload_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in self.SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        limit = self._limit(headers)
         try:
             declared = int(headers.get("content-length", "0"))
         except ValueError:
             declared = 0
-        if declared > self.max_body_bytes:
+        if declared > limit:
             await self._reject(scope, receive, send, 413)
             return
         chunks: list[bytes] = []
@@ -157,7 +172,7 @@ class BodyLimitAndCSRFMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 await self._reject(scope, receive, send, 413)
                 return
             chunks.append(chunk)

@@ -27,6 +27,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "Mitmachen im Kiez"
     max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 26_000_000
+    max_photo_bytes: int = 8_000_000
     signin_rate_limit: str = "10/15 minutes"
     signin_client_rate_limit: str = "100/15 minutes"
     rate_limit_storage_url: str = "memory://"
@@ -97,6 +99,8 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         base_url=config("BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
         site_name=config("SITE_NAME", default="Mitmachen im Kiez"),
         max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=1_000_000),
+        max_upload_bytes=config("MAX_UPLOAD_BYTES", cast=int, default=26_000_000),
+        max_photo_bytes=config("MAX_PHOTO_BYTES", cast=int, default=8_000_000),
         signin_rate_limit=config("SIGNIN_RATE_LIMIT", default="10/15 minutes"),
         signin_client_rate_limit=config("SIGNIN_CLIENT_RATE_LIMIT", default="100/15 minutes"),
         rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="memory://"),

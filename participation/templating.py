@@ -127,6 +127,7 @@ class Renderer:
             "user": getattr(request.state, "user", None),
             "flashes": flashes,
             "now": utcnow(),
+            "base_url": self.base_url,
         }
 
     def render(

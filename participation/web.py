@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -82,6 +82,16 @@ def redirect(url: str) -> RedirectResponse:
 def url(request: Request, name: str, **params: Any) -> str:
     params.setdefault("locale", i18n.get_locale())
     return str(request.app.url_path_for(name, **params))
+
+
+def absolute_link(request: Request) -> Callable[..., str]:
+    """A function that makes absolute links (for mails) from route names."""
+    base: str = request.app.state.settings.base_url
+
+    def link(name: str, **params: Any) -> str:
+        return base + str(request.app.url_path_for(name, **params))
+
+    return link
 
 
 def sign_in_redirect(request: Request) -> Response:

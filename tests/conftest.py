@@ -144,6 +144,8 @@ class Server:
 
 def start_server(settings: Settings) -> Server:
     port = free_port()
+    if settings.base_url == Settings.base_url:  # the default: links in mails point here
+        settings = replace(settings, base_url=f"http://127.0.0.1:{port}")
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -68,4 +75,36 @@ class ProfileForm(BaseForm):
     )
 
 
-__all__ = ["JoinForm", "ProfileForm", "SignInForm", "SignUpForm", "length"]
+class ForgotPasswordForm(BaseForm):
+    email = email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), [required(), length(PASSWORD_MIN, 200)])
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), [required(), length(max_length=200)])
+    password = PasswordField(_l("New password"), [required(), length(PASSWORD_MIN, 200)])
+
+
+class ChangeEmailForm(BaseForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Your password, to confirm it is you"), [required(), length(max_length=200)]
+    )
+
+
+class DeleteAccountForm(BaseForm):
+    contributions = RadioField(
+        _l("What should happen to your ideas and comments?"),
+        [required()],
+        choices=[
+            SelectChoice("keep", _l("Keep them, shown as by a deleted account")),
+            SelectChoice("remove", _l("Remove them")),
+        ],
+        default="keep",
+    )
+    password = PasswordField(
+        _l("Your password, to confirm it is you"), [required(), length(max_length=200)]
+    )

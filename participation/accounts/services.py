@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from anyio import to_thread
 from sqlalchemy import delete, select
@@ -11,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
+from participation.accounts.tokens import TokenInvalid, Tokens
 from participation.areas.models import Area, AreaManager
+from participation.db import utcnow
 from participation.errors import Conflict, Forbidden
 from participation.i18n import LANGUAGES
 from participation.i18n import gettext as _
@@ -71,6 +74,60 @@ class AccountService:
 
     async def set_password(self, user: User, password: str) -> None:
         user.password_hash = await to_thread.run_sync(hash_password, password)
+
+    async def verify_email(self, user_id: int, email: str) -> User:
+        """Confirm the address a link was sent to; raise TokenInvalid if it is no longer theirs."""
+        user = await self.get(user_id)
+        if user is None or user.email != email:
+            raise TokenInvalid
+        if user.email_verified_at is None:
+            user.email_verified_at = utcnow()
+        return user
+
+    async def reset_password(self, user_id: int, state: str, password: str) -> User:
+        """Set a new password from a reset link (once) and end every session of the account."""
+        user = await self.get(user_id)
+        if user is None or not Tokens.reset_still_valid(user, state):
+            raise TokenInvalid
+        await self.set_password(user, password)
+        user.session_epoch += 1
+        if user.email_verified_at is None:  # the link proves the mailbox is theirs
+            user.email_verified_at = utcnow()
+        return user
+
+    async def sign_out_everywhere(self, user: User) -> None:
+        """End every session of the account, on every device."""
+        user.session_epoch += 1
+
+    async def check_password(self, user: User, password: str) -> bool:
+        return await to_thread.run_sync(verify_password, user.password_hash, password)
+
+    async def change_password(self, user: User, current: str, new: str) -> None:
+        if not await to_thread.run_sync(verify_password, user.password_hash, current):
+            raise Conflict(_("This is not your current password."), field="current_password")
+        await self.set_password(user, new)
+        user.session_epoch += 1
+
+    async def change_email(self, user: User, new_email: str, password: str) -> str:
+        """Move the account to a new address (to be verified again); return the old one."""
+        if not await to_thread.run_sync(verify_password, user.password_hash, password):
+            raise Conflict(_("This is not your current password."), field="password")
+        new_email = new_email.strip().lower()
+        if new_email == user.email:
+            raise Conflict(_("This is already your e-mail address."), field="email")
+        if await self.by_email(new_email) is not None:
+            raise Conflict(_("Another account uses this e-mail address."), field="email")
+        old = user.email
+        user.email = new_email
+        user.email_verified_at = None
+        return old
+
+    async def delete_unverified(self, older_than: datetime) -> int:
+        """Delete accounts whose address was never confirmed, created before the given time."""
+        result = await self.session.execute(
+            delete(User).where(User.email_verified_at.is_(None), User.created_at < older_than)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def update_profile(self, user: User, *, display_name: str, locale: str) -> None:
         user.display_name = display_name.strip()

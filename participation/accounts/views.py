@@ -6,8 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from participation.accounts.forms import JoinForm, ProfileForm, SignInForm, SignUpForm
+from participation.accounts.forms import JoinForm, SignInForm, SignUpForm
 from participation.accounts.models import StakeholderRole
+from participation.accounts.recovery import account_mails
 from participation.accounts.services import AccountService
 from participation.areas.services import AreaService
 from participation.errors import DomainError
@@ -48,8 +49,15 @@ async def signup(request: Request) -> Response:
                 except DomainError as error:
                     form.add_error(error.field or "email", error.message)
                 else:
+                    await account_mails(request, session).verification(user)
                     sign_in(request, user)
-                    flash(request, _("Welcome! Your account has been created."))
+                    flash(
+                        request,
+                        _(
+                            "Welcome! Your account has been created. We have sent you an e-mail: "
+                            "please open the link in it to confirm your address."
+                        ),
+                    )
                     return redirect(url(request, "accounts.profile"))
     return render(
         request,
@@ -100,35 +108,6 @@ async def signout(request: Request) -> Response:
     return redirect(url(request, "areas.home"))
 
 
-async def profile(request: Request) -> Response:
-    write = request.method == "POST"
-    async with transaction(request, write=write) as session:
-        user = request.state.user
-        if user is None:
-            return sign_in_redirect(request)
-        accounts = AccountService(session)
-        if write:
-            form = await ProfileForm.from_request(request)
-            if form.validate():
-                await accounts.update_profile(
-                    user, display_name=form.display_name.data, locale=form.preferred_locale.data
-                )
-                flash(request, _("Your changes have been saved."))
-                return redirect(url(request, "accounts.profile"))
-        else:
-            form = ProfileForm(
-                data={"display_name": user.display_name, "preferred_locale": user.preferred_locale}
-            )
-        memberships = await accounts.memberships(user)
-        areas = {a.id: a for a in await AreaService(session).all()}
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "memberships": memberships, "areas": areas},
-        status_code=422 if form.errors else 200,
-    )
-
-
 async def join(request: Request) -> Response:
     write = request.method == "POST"
     async with transaction(request, write=write) as session:
@@ -172,6 +151,5 @@ routes = [
     Route("/signup", signup, name="accounts.signup", methods=["GET", "POST"]),
     Route("/signin", signin, name="accounts.signin", methods=["GET", "POST"]),
     Route("/signout", signout, name="accounts.signout", methods=["POST"]),
-    Route("/profile", profile, name="accounts.profile", methods=["GET", "POST"]),
     Route("/areas/{slug}/join", join, name="accounts.join", methods=["GET", "POST"]),
 ]
