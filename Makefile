@@ -50,11 +50,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) catalogs
+# axe-core for the accessibility tests (tests/browser/package-lock.json pins it); npm
+# keeps the package's old file dates, so the touch makes the file newer than the lock.
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
+pytest: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 # The same suite against PostgreSQL, when TEST_POSTGRES_URL names a server (.ci/run starts one).
-pytest-postgres: $(STAMP) catalogs
+pytest-postgres: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.js
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
 	else \

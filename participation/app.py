@@ -29,6 +29,7 @@ from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
 from participation.ideas import views as ideas_views
 from participation.pages import views as pages_views
+from participation.ratelimit import DatabaseStorage
 from participation.security import (
     BodyLimitAndCSRFMiddleware,
     RateLimiter,
@@ -236,7 +237,11 @@ def create_app(settings: Settings) -> Starlette:
     app.state.renderer = Renderer(
         create_environment(settings.templates_dir, assets), settings.site_name, settings.base_url
     )
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_url)
+    app.state.rate_limiter = RateLimiter(
+        DatabaseStorage(app.state.db, str(settings.secret_key))
+        if settings.rate_limit_storage_url == "database"
+        else settings.rate_limit_storage_url
+    )
     app.state.tokens = Tokens(str(settings.secret_key))
     return app
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from participation.accounts.services import AccountService
 from participation.db import Database, utcnow
+from participation.ratelimit import delete_expired
 
 UNVERIFIED_ACCOUNT_DAYS = 30
 MAINTENANCE_INTERVAL = 3600.0
@@ -21,7 +22,8 @@ async def run_maintenance(db: Database, now: datetime | None = None) -> dict[str
         accounts = await AccountService(session).delete_unverified(
             now - timedelta(days=UNVERIFIED_ACCOUNT_DAYS)
         )
-    return {"unverified_accounts": accounts}
+    counters = await delete_expired(db, now)
+    return {"unverified_accounts": accounts, "rate_limit_counters": counters}
 
 
 async def maintain_forever(db: Database, interval: float) -> None:

@@ -1,6 +1,14 @@
 """Every domain's models, imported once so the metadata is complete (Alembic, tests)."""
 
-from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
+from participation.accounts.models import (
+    ExternalIdentity,
+    Membership,
+    MembershipRole,
+    StakeholderRole,
+    User,
+    VerificationCode,
+    VerificationEvent,
+)
 from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
 from participation.db import Base
 from participation.ideas.models import (
@@ -14,6 +22,7 @@ from participation.ideas.models import (
 )
 from participation.notifications.models import OutboxMessage
 from participation.pages.models import AccessibilityFeedback
+from participation.ratelimit import RateLimitCounter
 
 __all__ = [
     "AccessibilityFeedback",
@@ -23,6 +32,7 @@ __all__ = [
     "Base",
     "Comment",
     "Concept",
+    "ExternalIdentity",
     "FieldOfAction",
     "Idea",
     "IdeaPhoto",
@@ -32,7 +42,10 @@ __all__ = [
     "ModerationState",
     "OutboxMessage",
     "PhotoVariant",
+    "RateLimitCounter",
     "StakeholderRole",
     "Support",
     "User",
+    "VerificationCode",
+    "VerificationEvent",
 ]

@@ -10,7 +10,9 @@ from urllib.parse import parse_qsl, urlsplit
 import limits
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+from limits.aio.strategies import RateLimiter as RateLimiterStrategy
 from limits.storage import storage_from_string
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -67,11 +69,18 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 class RateLimiter:
-    """Moving-window limits per key, in the storage named by RATE_LIMIT_STORAGE_URL."""
+    """Limits per key, counted in the database (default) or the store named by a URL.
 
-    def __init__(self, storage_url: str) -> None:
-        url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
-        self._limiter = MovingWindowRateLimiter(storage_from_string(url))
+    Counting in the database writes in a transaction of its own: call `hit` before opening a
+    write transaction, never inside one (SQLite has one writer at a time).
+    """
+
+    def __init__(self, storage: Storage | str) -> None:
+        if isinstance(storage, str):
+            url = storage if storage.startswith("async+") else "async+" + storage
+            self._limiter: RateLimiterStrategy = MovingWindowRateLimiter(storage_from_string(url))
+        else:
+            self._limiter = FixedWindowRateLimiter(storage)
 
     async def hit(self, rule: str, *key: str) -> bool:
         """Count one attempt; return False when the limit is already reached."""

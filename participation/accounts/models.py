@@ -37,7 +37,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+        back_populates="user",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        foreign_keys="Membership.user_id",
     )
 
 
@@ -54,8 +57,13 @@ class Membership(Base):
     verified_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, comment="set when the QM office verified the roles"
     )
+    verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), comment="the manager, if done by hand"
+    )
 
-    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    user: Mapped[User] = relationship(
+        back_populates="memberships", lazy="raise", foreign_keys=[user_id]
+    )
     roles: Mapped[list[MembershipRole]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="MembershipRole.role"
     )
@@ -72,3 +80,54 @@ class MembershipRole(Base):
         ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[StakeholderRole] = mapped_column(value_enum(StakeholderRole), primary_key=True)
+
+
+class ExternalIdentity(Base):
+    """An account at an OpenID Connect provider (e.g. the district's single sign-on)."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255), comment="the provider's `sub` claim")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class VerificationMethod(enum.Enum):
+    CODE = "code"  # a one-time code handed out by the QM office
+    MANUAL = "manual"  # a manager confirmed it by hand
+
+
+class VerificationCode(Base):
+    """A one-time code that verifies a membership in one area; stored only as a hash."""
+
+    __tablename__ = "verification_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="sha256 of the code")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class VerificationEvent(Base):
+    """Who verified or un-verified a membership, when and how (never changed afterwards)."""
+
+    __tablename__ = "verification_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    verified: Mapped[bool] = mapped_column(Boolean, comment="true: verified; false: withdrawn")
+    method: Mapped[VerificationMethod] = mapped_column(value_enum(VerificationMethod))
+    by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), comment="the manager; NULL for codes"
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,6 +20,7 @@ from participation.web import (
     render,
     renderer,
     sign_in_redirect,
+    signed_in_user,
     transaction,
     url,
 )
@@ -72,39 +73,42 @@ async def verify(request: Request) -> Response:
 
 
 async def resend(request: Request) -> Response:
-    async with transaction(request, write=True) as session:
-        user = request.state.user
-        if user is None:
-            return sign_in_redirect(request)
-        if user.email_verified_at is not None:
-            flash(request, _("Your e-mail address is already confirmed."), "info")
-        elif not await limiter(request).hit(RESEND_LIMIT, "verify-resend", str(user.id)):
-            flash(
-                request,
-                _("We have sent you several links just now. Please wait an hour and try again."),
-                "info",
-            )
-        else:
-            await account_mails(request, session).verification(user)
-            flash(request, _("We have sent you a new link. Please look in your mailbox."))
+    # Rate limits are counted in their own transaction, never inside a write transaction.
+    user = await signed_in_user(request)
+    if user is None:
+        return sign_in_redirect(request)
+    if user.email_verified_at is not None:
+        flash(request, _("Your e-mail address is already confirmed."), "info")
+    elif not await limiter(request).hit(RESEND_LIMIT, "verify-resend", str(user.id)):
+        flash(
+            request,
+            _("We have sent you several links just now. Please wait an hour and try again."),
+            "info",
+        )
+    else:
+        async with transaction(request, write=True) as session:
+            if request.state.user is not None:
+                await account_mails(request, session).verification(request.state.user)
+        flash(request, _("We have sent you a new link. Please look in your mailbox."))
     return redirect(url(request, "accounts.profile"))
 
 
 async def forgot(request: Request) -> Response:
     write = request.method == "POST"
     form = await ForgotPasswordForm.from_request(request) if write else ForgotPasswordForm()
-    async with transaction(request, write=write) as session:
-        if write and form.validate():
-            client = request.client.host if request.client else "unknown"
-            allowed = await limiter(request).hit(
-                FORGOT_LIMIT, "forgot-address", form.email.data
-            ) and await limiter(request).hit(FORGOT_LIMIT, "forgot-client", client)
+    if write and form.validate():
+        client = request.client.host if request.client else "unknown"
+        allowed = await limiter(request).hit(
+            FORGOT_LIMIT, "forgot-address", form.email.data
+        ) and await limiter(request).hit(FORGOT_LIMIT, "forgot-client", client)
+        async with transaction(request, write=allowed) as session:
             if allowed:
                 user = await AccountService(session).by_email(form.email.data)
                 if user is not None:
                     await account_mails(request, session).password_reset(user)
             # The same answer whether or not the address has an account.
             return render(request, "accounts/forgot_sent.html", {"email": form.email.data})
+    await signed_in_user(request)
     return render(
         request, "accounts/forgot.html", {"form": form}, status_code=422 if write else 200
     )

@@ -33,7 +33,7 @@ def run_with(connection: Connection) -> None:
 
 
 async def run_async() -> None:
-    engine = create_engine(database_url())
+    engine = create_engine(database_url(), enforce_foreign_keys=False)
     async with engine.connect() as connection:
         await connection.run_sync(run_with)
         await connection.commit()

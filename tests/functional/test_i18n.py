@@ -22,7 +22,7 @@ from sqlalchemy import update
 
 from participation.db import Database
 from participation.ideas.models import Idea
-from tests.conftest import ROOT, Browser, Loop, Person, Place, page, text_of
+from tests.conftest import ROOT, Browser, Loop, Person, Place, Server, page, text_of
 
 LOCALES = ["de", "en", "tr", "ar"]
 DIRECTION = {"de": "ltr", "en": "ltr", "tr": "ltr", "ar": "rtl"}
@@ -246,7 +246,7 @@ def test_account_preference_wins(
 # -- the language switcher ------------------------------------------------------------------
 
 
-def test_switcher_links_to_the_same_idea(client: Browser, scene: Scene) -> None:
+def test_switcher_links_to_the_same_idea(client: Browser, scene: Scene, server: Server) -> None:
     response = client.get(f"/de/ideas/{scene.idea}")
     soup = page(response)
     title = text_of(response, "h1")
@@ -256,7 +256,9 @@ def test_switcher_links_to_the_same_idea(client: Browser, scene: Scene) -> None:
         assert link["href"] == f"/{locale}/ideas/{scene.idea}"
         assert link["lang"] == locale
         alternate = soup.select_one(f"link[rel=alternate][hreflang={locale}]")
-        assert alternate is not None and alternate["href"] == f"/{locale}/ideas/{scene.idea}"
+        # Search engines need the alternates as absolute addresses (from BASE_URL).
+        expected = f"{server.url}/{locale}/ideas/{scene.idea}"
+        assert alternate is not None and alternate["href"] == expected
     current = soup.select(".language-nav a[aria-current]")
     assert [a["hreflang"] for a in current] == ["de"]
 
