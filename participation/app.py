@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation import api, i18n, routing  # noqa: F401  (path convertors)
+from participation.accounts import oidc as accounts_oidc
 from participation.accounts import profile as accounts_profile
 from participation.accounts import recovery as accounts_recovery
 from participation.accounts import views as accounts_views
@@ -188,6 +189,7 @@ def create_app(settings: Settings) -> Starlette:
         *accounts_views.routes,
         *accounts_profile.routes,
         *accounts_recovery.routes,
+        *accounts_oidc.routes,
         *ideas_views.routes,
         *pages_views.routes,
     ]
@@ -196,6 +198,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, name="healthz"),
         Route("/robots.txt", robots, name="robots"),
         *api.routes,
+        *accounts_oidc.callback_routes,
         *ideas_views.photo_routes,
         Mount("/static", HashedStaticFiles(assets), name="static"),
         Mount("/{locale:lang}", routes=localised),
@@ -235,7 +238,12 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
     app.state.renderer = Renderer(
-        create_environment(settings.templates_dir, assets), settings.site_name, settings.base_url
+        create_environment(settings.templates_dir, assets),
+        settings.site_name,
+        settings.base_url,
+        (settings.oidc_name or urlsplit(settings.oidc_issuer).hostname or "")
+        if settings.oidc_enabled
+        else "",
     )
     app.state.rate_limiter = RateLimiter(
         DatabaseStorage(app.state.db, str(settings.secret_key))
@@ -243,6 +251,7 @@ def create_app(settings: Settings) -> Starlette:
         else settings.rate_limit_storage_url
     )
     app.state.tokens = Tokens(str(settings.secret_key))
+    app.state.oauth = accounts_oidc.make_client(settings)
     return app
 
 

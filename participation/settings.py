@@ -42,6 +42,15 @@ class Settings:
     operator_address: str = ""
     operator_email: str = ""
     operator_phone: str = ""
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: Secret | None = None
+    oidc_name: str = ""
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
     session_max_age: int = 14 * 24 * 3600
     templates_dir: Path = field(default=ROOT / "templates")
     static_dir: Path = field(default=ROOT / "static")
@@ -119,4 +128,8 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         operator_address=config("OPERATOR_ADDRESS", default=""),
         operator_email=config("OPERATOR_EMAIL", default=""),
         operator_phone=config("OPERATOR_PHONE", default=""),
+        oidc_issuer=config("OIDC_ISSUER", default="").rstrip("/"),
+        oidc_client_id=config("OIDC_CLIENT_ID", default=""),
+        oidc_client_secret=config("OIDC_CLIENT_SECRET", cast=Secret, default=None),
+        oidc_name=config("OIDC_NAME", default=""),
     )

@@ -85,10 +85,14 @@ def translated_lang(texts: dict[str, str] | None) -> str:
 class Renderer:
     """Render templates with the page context every page needs."""
 
-    def __init__(self, env: jinja2.Environment, site_name: str, base_url: str) -> None:
+    def __init__(
+        self, env: jinja2.Environment, site_name: str, base_url: str, oidc_name: str = ""
+    ) -> None:
         self.env = env
         self.site_name = site_name
         self.base_url = base_url
+        self.oidc_name = oidc_name
+        """Label of the single sign-on button; empty when no provider is configured."""
         env.globals["site_name"] = site_name
         env.filters["tr_lang"] = translated_lang
 
@@ -128,6 +132,7 @@ class Renderer:
             "flashes": flashes,
             "now": utcnow(),
             "base_url": self.base_url,
+            "oidc_name": self.oidc_name,
         }
 
     def render(

@@ -12,6 +12,7 @@ from participation.accounts.forms import (
     DeleteAccountForm,
     ProfileForm,
 )
+from participation.accounts.oidc import IdentityService
 from participation.accounts.privacy import PrivacyService
 from participation.accounts.recovery import account_mails
 from participation.accounts.services import AccountService
@@ -43,10 +44,11 @@ async def profile(request: Request) -> Response:
             )
         memberships = await accounts.memberships(user)
         areas = {a.id: a for a in await AreaService(session).all()}
+        identities = await IdentityService(session).identities(user)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "areas": areas},
+        {"form": form, "memberships": memberships, "areas": areas, "identities": identities},
         status_code=422 if form.errors else 200,
     )
 
