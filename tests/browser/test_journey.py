@@ -19,7 +19,7 @@ from tests.browser.conftest import (
     open_page,
     screenshot,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Mailbox
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,12 @@ def submit_button(page: Page, field_selector: str) -> Locator:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
-def test_sign_up_join_post_comment_and_support(new_context: NewContext, javascript: bool) -> None:
+def test_sign_up_join_post_comment_and_support(
+    new_context: NewContext,
+    javascript: bool,
+    smtp_server: Mailbox,
+    deliver_mail: Callable[[], int],
+) -> None:
     page = open_page(new_context(language="de", javascript=javascript))
     page.goto("/de/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -77,6 +82,15 @@ def test_sign_up_join_post_comment_and_support(new_context: NewContext, javascri
     arrive(page, re.compile(r"/de/profile$"))
     expect(page.locator("main")).to_contain_text(email)
     expect(page.locator("header .account-nav")).to_contain_text(name)
+
+    # Confirm the address with the link from the mail, delivered by the mail worker.
+    deliver_mail()
+    (mail,) = smtp_server.to(email)
+    found = re.search(r"https?://[^/\s]+(/de/verify/\S+)", mail.get_body(("plain",)).get_content())
+    assert found, "no confirmation link in the mail"
+    page.goto(found.group(1))
+    arrive(page, re.compile(r"/de/profile$"))
+    expect(page.locator("main .badge--warning")).to_have_count(0)
 
     # From the home page to Mehringplatz, and join it as a resident.
     page.locator("header a.brand").click()
