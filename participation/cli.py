@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import getpass
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from alembic import command
 from alembic.config import Config
@@ -66,20 +67,25 @@ def cmd_worker(args: argparse.Namespace) -> None:
             SmtpTarget.from_url(settings.smtp_url),
             sender=settings.sender,
             site_name=settings.site_name,
+            claim=timedelta(seconds=args.claim_seconds),
         )
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, worker.stop)
         try:
             if args.once:
                 print(f"{await worker.run_once()} mails sent.")
                 print(f"Housekeeping: {await run_maintenance(db)}")
             else:
-                await asyncio.gather(
-                    worker.run_forever(args.interval), maintain_forever(db, MAINTENANCE_INTERVAL)
-                )
+                housekeeping = asyncio.create_task(maintain_forever(db, MAINTENANCE_INTERVAL))
+                try:
+                    await worker.run_forever(args.interval)
+                finally:
+                    housekeeping.cancel()
         finally:
             await db.dispose()
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the worker quietly
-        asyncio.run(work())
+    asyncio.run(work())
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -138,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="send the mails waiting in the outbox")
     worker.add_argument("--once", action="store_true", help="send what is due, then stop")
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
+    worker.add_argument(
+        "--claim-seconds",
+        type=float,
+        default=300,
+        help="how long a claimed mail waits before another worker may send it",
+    )
     worker.set_defaults(func=cmd_worker)
 
     seed = sub.add_parser("seed-demo", help="load the demo areas, accounts and ideas")

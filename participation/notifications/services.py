@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import smtplib
 import ssl
@@ -133,16 +134,39 @@ def build_message(row: OutboxMessage, sender: str, site_name: str) -> EmailMessa
 
 
 class Worker:
-    """Drains the outbox: claims due mails, sends them, records the result."""
+    """Drains the outbox: claims due mails, sends them one by one, records each result.
+
+    A mail is marked sent in its own transaction right after the server accepted it, so a
+    worker that is killed loses nothing: mails it had claimed but not sent are claimed again
+    once the claim runs out. A worker asked to stop (SIGTERM) finishes the mail it is sending
+    and hands back the rest of its batch at once.
+    """
 
     def __init__(
-        self, db: Database, target: SmtpTarget, *, sender: str, site_name: str, batch: int = 20
+        self,
+        db: Database,
+        target: SmtpTarget,
+        *,
+        sender: str,
+        site_name: str,
+        batch: int = 20,
+        claim: timedelta = CLAIM,
     ) -> None:
         self.db = db
         self.target = target
         self.sender = sender
         self.site_name = site_name
         self.batch = batch
+        self.claim_for = claim
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the current mail, then stop."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     async def claim(self) -> list[OutboxMessage]:
         """Mark up to `batch` due mails as being sent by this worker and return them."""
@@ -166,8 +190,19 @@ class Worker:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.execute(query)).scalars())
             for row in rows:
-                row.claimed_until = now + CLAIM
+                row.claimed_until = now + self.claim_for
             return rows
+
+    async def release(self, rows: list[OutboxMessage]) -> None:
+        """Hand claimed mails back so that the next worker sends them without waiting."""
+        if not rows:
+            return
+        async with self.db.session(write=True) as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([r.id for r in rows]), OutboxMessage.sent_at.is_(None))
+                .values(claimed_until=None)
+            )
 
     async def deliver(self, row: OutboxMessage) -> bool:
         """Send one claimed mail; on failure schedule a retry with exponential back-off."""
@@ -201,14 +236,19 @@ class Worker:
     async def run_once(self) -> int:
         """Send what is due now; return how many mails were sent."""
         sent = 0
-        while rows := await self.claim():
-            for row in rows:
+        while not self.stopping and (rows := await self.claim()):
+            for index, row in enumerate(rows):
+                if self.stopping:
+                    await self.release(rows[index:])
+                    return sent
                 sent += await self.deliver(row)
             if len(rows) < self.batch:
                 break
         return sent
 
     async def run_forever(self, interval: float = 2.0) -> None:
-        while True:
+        """Send due mails every `interval` seconds until asked to stop."""
+        while not self.stopping:
             await self.run_once()
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), interval)

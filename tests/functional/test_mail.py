@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +21,8 @@ from participation.db import Database
 from participation.notifications.models import OutboxMessage
 from participation.notifications.services import Mail, SmtpTarget, Worker, enqueue
 from tests.conftest import Loop, Mailbox, free_port, unique
+
+BIN = Path(sys.executable).parent
 
 
 def put(db: Database, loop: Loop, event: str, *recipients: str) -> int:
@@ -104,3 +115,78 @@ def test_smtp_url(url: str, expected: tuple[str, int, str | None, str]) -> None:
 def test_unknown_smtp_scheme_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported"):
         SmtpTarget.from_url("http://mail.example.org")
+
+
+# -- a worker that dies or is stopped in the middle of a batch ------------------------------
+
+
+class SlowOnce:
+    """An SMTP handler that stalls the conversation for one recipient until told to go on."""
+
+    def __init__(self, stall_for: str) -> None:
+        self.stall_for = stall_for
+        self.stalled = threading.Event()
+        self.go_on = threading.Event()
+        self.received: list[str] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address == self.stall_for and not self.go_on.is_set():
+            self.stalled.set()
+            await asyncio.to_thread(self.go_on.wait, 60)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def start_worker(url: str, smtp_port: int, *extra: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ENVIRONMENT": "production",
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    command = [str(BIN / "participation"), "worker", "--interval", "0.2", "--claim-seconds", "1"]
+    return subprocess.Popen([*command, *extra], env=env)
+
+
+@pytest.mark.parametrize("how", ["killed", "stopped"])
+def test_a_worker_interrupted_mid_batch_loses_nothing_and_sends_nothing_twice(
+    db: Database, loop: Loop, migrated: str, how: str
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    event = unique("batch:")
+    recipients = [f"{unique('n')}-{i}@example.org" for i in range(30)]
+    put(db, loop, event, *recipients)
+    handler = SlowOnce(stall_for=recipients[10])
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        worker = start_worker(migrated, port)
+        assert handler.stalled.wait(60), "the worker never reached the 11th mail"
+        if how == "killed":
+            worker.kill()  # SIGKILL in the middle of an SMTP conversation
+            worker.wait(10)
+            handler.go_on.set()
+        else:
+            worker.send_signal(signal.SIGTERM)  # asked to stop: finishes this mail, hands back
+            handler.go_on.set()
+            assert worker.wait(30) == 0
+        mine = [r for r in handler.received if r in recipients]
+        assert mine == recipients[: 11 if how == "stopped" else 10]
+
+        time.sleep(1.2)  # the killed worker's claims run out
+        again = start_worker(migrated, port, "--once")
+        assert again.wait(60) == 0
+    finally:
+        controller.stop()
+    mine = [r for r in handler.received if r in recipients]
+    assert sorted(mine) == sorted(recipients)  # every mail arrived, none twice
+    assert all(row.sent_at is not None for row in rows(db, loop, event))
