@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation import api, i18n, routing  # noqa: F401  (path convertors)
+from participation.accounts import membership_views as accounts_memberships
 from participation.accounts import oidc as accounts_oidc
 from participation.accounts import profile as accounts_profile
 from participation.accounts import recovery as accounts_recovery
@@ -190,6 +191,7 @@ def create_app(settings: Settings) -> Starlette:
         *accounts_profile.routes,
         *accounts_recovery.routes,
         *accounts_oidc.routes,
+        *accounts_memberships.routes,
         *ideas_views.routes,
         *pages_views.routes,
     ]

@@ -131,3 +131,5 @@ class VerificationEvent(Base):
         ForeignKey("users.id", ondelete="SET NULL"), comment="the manager; NULL for codes"
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by: Mapped[User | None] = relationship(lazy="raise")

@@ -45,10 +45,21 @@ async def profile(request: Request) -> Response:
         memberships = await accounts.memberships(user)
         areas = {a.id: a for a in await AreaService(session).all()}
         identities = await IdentityService(session).identities(user)
+        managed = (
+            {a.id for a in areas.values()}
+            if user.is_admin
+            else await accounts.managed_area_ids(user)
+        )
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "areas": areas, "identities": identities},
+        {
+            "form": form,
+            "memberships": memberships,
+            "areas": areas,
+            "identities": identities,
+            "managed": managed,
+        },
         status_code=422 if form.errors else 200,
     )
 
