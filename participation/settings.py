@@ -31,6 +31,7 @@ class Settings:
     max_photo_bytes: int = 8_000_000
     signin_rate_limit: str = "10/15 minutes"
     signin_client_rate_limit: str = "100/15 minutes"
+    signup_client_rate_limit: str = "10/hour"
     rate_limit_storage_url: str = "database"
     expose_query_count: bool = False
     smtp_url: str = ""
@@ -112,6 +113,7 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         max_photo_bytes=config("MAX_PHOTO_BYTES", cast=int, default=8_000_000),
         signin_rate_limit=config("SIGNIN_RATE_LIMIT", default="10/15 minutes"),
         signin_client_rate_limit=config("SIGNIN_CLIENT_RATE_LIMIT", default="100/15 minutes"),
+        signup_client_rate_limit=config("SIGNUP_CLIENT_RATE_LIMIT", default="10/hour"),
         rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="database"),
         expose_query_count=config("EXPOSE_QUERY_COUNT", cast=bool, default=False),
         smtp_url=config(

@@ -168,6 +168,7 @@ def settings(migrated: str) -> Settings:
         environment="test",
         expose_query_count=True,
         signin_client_rate_limit="100000/minute",
+        signup_client_rate_limit="100000/minute",
     )
 
 

@@ -38,6 +38,11 @@ class SignUpForm(BaseForm):
     email = email_field()
     display_name = text_field(_l("Name shown with your posts"), 2, 60)
     password = PasswordField(_l("Password"), [required(), length(PASSWORD_MIN, 200)])
+    website = StringField()  # left empty by people; filled by robots that fill every field
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.website.data)
 
 
 class SignInForm(BaseForm):

@@ -45,6 +45,18 @@ class AccountMails:
             link=link,
         )
 
+    async def already_registered(self, user: User) -> None:
+        """Someone signed up with this address again: tell its owner how to get in."""
+        await self._send(
+            f"signup-again:{user.id}:{utcnow().isoformat()}",
+            user.email,
+            user.preferred_locale,
+            "already_registered",
+            user=user,
+            signin=self.link("accounts.signin", locale=user.preferred_locale),
+            reset=self.link("accounts.forgot", locale=user.preferred_locale),
+        )
+
     async def password_reset(self, user: User) -> None:
         token = self.tokens.reset(user)
         link = self.link("accounts.reset", locale=user.preferred_locale, token=token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -69,7 +71,9 @@ async def verify(request: Request) -> Response:
             return link_problem(request, expired=False, kind="verify")
         signed_in = request.state.user is not None and request.state.user.id == user.id
     flash(request, _("Thank you! Your e-mail address is confirmed."))
-    return redirect(url(request, "accounts.profile" if signed_in else "accounts.signin"))
+    if signed_in:
+        return redirect(url(request, "accounts.profile"))
+    return redirect(url(request, "accounts.signin") + "?" + urlencode({"email": email}))
 
 
 async def resend(request: Request) -> Response:

@@ -11,7 +11,7 @@ from participation.accounts.models import StakeholderRole
 from participation.accounts.recovery import account_mails
 from participation.accounts.services import AccountService
 from participation.areas.services import AreaService
-from participation.errors import DomainError
+from participation.errors import Conflict, DomainError
 from participation.i18n import get_locale
 from participation.i18n import gettext as _
 from participation.security import RateLimiter, safe_next
@@ -23,6 +23,7 @@ from participation.web import (
     sign_in,
     sign_in_redirect,
     sign_out,
+    signed_in_user,
     transaction,
     url,
 )
@@ -33,44 +34,61 @@ def limiter(request: Request) -> RateLimiter:
     return rate_limiter
 
 
+SIGNUP_LIMIT_ADDRESS = "3/hour"
+
+
 async def signup(request: Request) -> Response:
-    form = SignUpForm()
-    if request.method == "POST":
-        form = await SignUpForm.from_request(request)
-        if form.validate():
-            async with transaction(request, write=True) as session:
+    """Create an account; the answer is the same whether or not the address has one already."""
+    if request.method != "POST":
+        await signed_in_user(request)
+        return render(request, "accounts/signup.html", {"form": SignUpForm()})
+    form = await SignUpForm.from_request(request)
+    if not form.validate():
+        await signed_in_user(request)
+        return render(request, "accounts/signup.html", {"form": form}, status_code=422)
+    client = request.client.host if request.client else "unknown"
+    settings = request.app.state.settings
+    allowed = await limiter(request).hit(
+        settings.signup_client_rate_limit, "signup-client", client
+    ) and await limiter(request).hit(SIGNUP_LIMIT_ADDRESS, "signup-address", form.email.data)
+    if not allowed:
+        await signed_in_user(request)
+        form.add_error(
+            "email", _("Too many sign-ups were tried just now. Please try again in an hour.")
+        )
+        return render(request, "accounts/signup.html", {"form": form}, status_code=429)
+    if not form.is_robot:
+        async with transaction(request, write=True) as session:
+            accounts = AccountService(session)
+            mails = account_mails(request, session)
+            existing = await accounts.by_email(form.email.data)
+            if existing is None:
                 try:
-                    user = await AccountService(session).sign_up(
+                    user = await accounts.sign_up(
                         email=form.email.data,
                         display_name=form.display_name.data,
                         password=form.password.data,
                         locale=get_locale(),
                     )
-                except DomainError as error:
-                    form.add_error(error.field or "email", error.message)
+                except Conflict:
+                    pass  # signed up a moment ago by a request racing this one
                 else:
-                    await account_mails(request, session).verification(user)
-                    sign_in(request, user)
-                    flash(
-                        request,
-                        _(
-                            "Welcome! Your account has been created. We have sent you an e-mail: "
-                            "please open the link in it to confirm your address."
-                        ),
-                    )
-                    return redirect(url(request, "accounts.profile"))
-    return render(
-        request,
-        "accounts/signup.html",
-        {"form": form},
-        status_code=422 if form.errors else 200,
-    )
+                    await mails.verification(user)
+            else:
+                await mails.already_registered(existing)
+    await signed_in_user(request)
+    return render(request, "accounts/signup_done.html", {"email": form.email.data})
 
 
 async def signin(request: Request) -> Response:
     fallback = url(request, "areas.home")
     if request.method == "GET":
-        form = SignInForm(data={"next": request.query_params.get("next", "")})
+        form = SignInForm(
+            data={
+                "next": request.query_params.get("next", ""),
+                "email": request.query_params.get("email", "")[:254],
+            }
+        )
         return render(request, "accounts/signin.html", {"form": form})
     form = await SignInForm.from_request(request)
     error = None

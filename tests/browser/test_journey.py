@@ -79,18 +79,21 @@ def test_sign_up_join_post_comment_and_support(
     type_into_labelled(page, "display_name", name)
     type_into_labelled(page, "password", PASSWORD)
     submit_button(page, "#email").click()
-    arrive(page, re.compile(r"/de/profile$"))
-    expect(page.locator("main")).to_contain_text(email)
-    expect(page.locator("header .account-nav")).to_contain_text(name)
+    arrive(page, re.compile(r"/de/signup$"))
+    expect(page.locator("main")).to_contain_text(email)  # "please look in your mailbox"
 
-    # Confirm the address with the link from the mail, delivered by the mail worker.
+    # Confirm the address with the link from the mail, delivered by the mail worker, then sign in.
     deliver_mail()
     (mail,) = smtp_server.to(email)
     found = re.search(r"https?://[^/\s]+(/de/verify/\S+)", mail.get_body(("plain",)).get_content())
     assert found, "no confirmation link in the mail"
     page.goto(found.group(1))
-    arrive(page, re.compile(r"/de/profile$"))
-    expect(page.locator("main .badge--warning")).to_have_count(0)
+    arrive(page, re.compile(r"/de/signin\?"))
+    expect(page.locator("#email")).to_have_value(email)
+    type_into_labelled(page, "password", PASSWORD)
+    submit_button(page, "#password").click()
+    arrive(page, re.compile(r"/de/$"))
+    expect(page.locator("header .account-nav")).to_contain_text(name)
 
     # From the home page to Mehringplatz, and join it as a resident.
     page.locator("header a.brand").click()
