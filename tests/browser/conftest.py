@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -75,12 +76,14 @@ def new_context(browser: Browser, server: Server) -> Iterator[Callable[..., Brow
     """Make a phone-sized browser context for a language, with or without JavaScript."""
     made: list[BrowserContext] = []
 
-    def make(*, language: str = "de", javascript: bool = True) -> BrowserContext:
+    def make(*, language: str = "de", javascript: bool = True, **options: Any) -> BrowserContext:
+        """`options` go to Browser.new_context (viewport, storage_state, device_scale_factor)."""
+        options.setdefault("viewport", PHONE)
         context = browser.new_context(
             base_url=server.url,
-            viewport=PHONE,
             locale=LOCALES[language],
             java_script_enabled=javascript,
+            **options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -120,8 +123,22 @@ def open_page(context: BrowserContext) -> Page:
     return page
 
 
-def assert_no_page_errors(page: Page) -> None:
+def clear_page_errors(page: Page) -> None:
+    """Forget the errors recorded so far (for a page that is reused by the next test)."""
+    if id(page) in _errors:
+        _errors[id(page)][1].clear()
+
+
+def assert_no_page_errors(page: Page, *, expected_status: int | None = None) -> None:
+    """No script, console or server errors; `expected_status` allows the page's own 4xx.
+
+    Chromium logs a page answered with 404 or 422 as a console error ("Failed to load
+    resource"); a test that asked for such a page passes its status to ignore that message.
+    """
     errors = _errors[id(page)][1] if id(page) in _errors else []
+    if expected_status is not None:
+        expected = f"the server responded with a status of {expected_status} "
+        errors = [e for e in errors if not (e.startswith("console: ") and expected in e)]
     assert not errors, f"errors while on {page.url}: {errors}"
 
 
@@ -137,3 +154,32 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# -- the pages of tests/browser/pages.py ----------------------------------------------------
+
+_site: list[Any] = []
+
+
+@pytest.fixture
+def site(browser: Browser, server: Server, make_user: Callable[..., Any]) -> Any:
+    """The ids and signed-in roles the page types of pages.py need, made once per run.
+
+    The people are made with `make_user` (a per-test factory) on first use and kept, so the
+    many page tests share them; their sessions are kept as Playwright storage state.
+    """
+    from tests.browser.pages import build_site
+
+    if not _site:
+        _site.append(build_site(browser, server.url, make_user))
+    return _site[0]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the page-weight table of test_accessibility.py, if it ran."""
+    from tests.browser.pages import weight_table
+
+    table = weight_table()
+    if table:
+        terminalreporter.write_sep("-", "page weight (first load, bytes)")
+        terminalreporter.write(table)
