@@ -23,10 +23,10 @@ from playwright.sync_api import Browser, Page
 from tests.browser.conftest import PHONE, TIMEOUT_MS, assert_no_page_errors, open_page
 from tests.conftest import Person
 
-Role = Literal["anonymous", "signed-in", "member", "author"]
+Role = Literal["anonymous", "signed-in", "member", "author", "manager"]
 """Who looks at the page: nobody signed in; an account without an area; a member of
 Mehringplatz; a member of Mehringplatz who wrote `own_idea` (not yet reacted to, so still
-editable) and `own_comment` (on `discussed_idea`)."""
+editable) and `own_comment` (on `discussed_idea`); a quarter manager of Mehringplatz."""
 
 LANGUAGES = ["de", "tr", "ar"]
 """The interface languages every page is checked in: German, Turkish and Arabic (right to left)."""
@@ -72,6 +72,14 @@ PAGES: list[PageType] = [
     PageType("easy-read", "/{lang}/easy-read"),
     PageType("privacy", "/{lang}/privacy"),
     PageType("imprint", "/{lang}/imprint"),
+    PageType("forgot-password", "/{lang}/password/forgot", form="#email"),
+    PageType("broken-link", "/{lang}/password/reset/not-a-real-token", status=400),
+    PageType("change-email", "/{lang}/profile/email", "member", form="#email"),
+    PageType("change-password", "/{lang}/profile/password", "member", form="#current_password"),
+    PageType("delete-account", "/{lang}/profile/delete", "member", form="#password"),
+    PageType("enter-code", "/{lang}/areas/mehringplatz/verify", "member", form="#code"),
+    PageType("members", "/{lang}/areas/mehringplatz/manage/members", "manager"),
+    PageType("codes", "/{lang}/areas/mehringplatz/manage/codes", "manager", form="#count"),
     PageType("not-found", "/{lang}/no-such-page", status=404),
     PageType("form-errors", "/{lang}/signup", status=422, form="#email", submit_empty=True),
 ]
@@ -127,6 +135,7 @@ def build_site(browser: Browser, base_url: str, make_user: MakeUser) -> Site:
         "signed-in": make_user(),
         "member": make_user(member_of={"mehringplatz": ["resident"]}),
         "author": make_user(member_of={"mehringplatz": ["resident"]}),
+        "manager": make_user(manager_of=["mehringplatz"]),
     }
     for role, person in people.items():
         context = browser.new_context(base_url=base_url, viewport=PHONE, locale="de-DE")

@@ -115,6 +115,13 @@ def anonymous_pages(scene: Scene) -> list[tuple[str, int]]:
         (f"/ideas/{scene.idea}", 200),
         ("/signup", 200),
         ("/signin", 200),
+        ("/password/forgot", 200),
+        ("/password/reset/not-a-token", 400),
+        ("/verify/not-a-token", 400),
+        ("/accessibility", 200),
+        ("/easy-read", 200),
+        ("/privacy", 200),
+        ("/imprint", 200),
         ("/no-such-page", 404),
     ]
 
@@ -125,6 +132,10 @@ def member_pages(scene: Scene) -> list[tuple[str, int]]:
         ("/profile", 200),
         ("/areas/mehringplatz/join", 200),
         (f"/ideas/{scene.idea}", 200),
+        ("/profile/email", 200),
+        ("/profile/password", 200),
+        ("/profile/delete", 200),
+        (f"/areas/{scene.place.slug}/verify", 200),
     ]
 
 
