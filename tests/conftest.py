@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy.engine import make_url
 from starlette.datastructures import Secret
 
-from participation.accounts.models import Membership, MembershipRole, StakeholderRole
+from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
 from participation.accounts.services import AccountService
 from participation.app import create_app
 from participation.areas.models import Area, AreaStatus, Concept, FieldOfAction
@@ -37,6 +38,7 @@ from participation.cli import migrate
 from participation.db import Database, utcnow
 from participation.demo import seed_demo
 from participation.ideas.models import Idea
+from participation.security import hash_password
 from participation.settings import Settings, normalise_database_url
 
 T = TypeVar("T")
@@ -456,3 +458,61 @@ def deliver_mail(
         return loop.run(worker.run_once())
 
     return run
+
+
+# -- many people at once ----------------------------------------------------------------
+
+
+@cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def make_people(db: Database, loop: Loop, n: int, *places: Place) -> list[Person]:
+    """Create n members of the places at once (one password hash for all, to stay fast)."""
+
+    async def create() -> list[Person]:
+        async with db.session(write=True) as session:
+            users = [
+                User(
+                    email=f"{unique('many')}@example.org",
+                    display_name=unique("Nachbar "),
+                    password_hash=_password_hash(),
+                    preferred_locale="de",
+                    email_verified_at=utcnow(),
+                )
+                for _ in range(n)
+            ]
+            session.add_all(users)
+            await session.flush()
+            session.add_all(
+                Membership(
+                    user_id=user.id,
+                    area_id=place.id,
+                    roles=[MembershipRole(role=StakeholderRole.RESIDENT)],
+                )
+                for user in users
+                for place in places
+            )
+            await session.flush()
+            return [Person(u.id, u.email, PASSWORD, u.display_name) for u in users]
+
+    return loop.run(create())
+
+
+@pytest.fixture
+def make_member(db: Database, loop: Loop) -> Callable[..., Person]:
+    """Create one person who is a member (resident) of the given places."""
+
+    def make(*places: Place) -> Person:
+        return make_people(db, loop, 1, *places)[0]
+
+    return make
+
+
+def signed_in(new_client: Callable[[], Browser], person: Person, locale: str = "de") -> Browser:
+    """A browser signed in as the person, having seen the page it was sent to."""
+    browser = new_client()
+    browser.sign_in(person, locale)
+    assert browser.get(f"/{locale}/").status_code == 200
+    return browser

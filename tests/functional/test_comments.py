@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -11,11 +10,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from sqlalchemy import func, select
 
-from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
-from participation.db import Database, utcnow
+from participation.db import Database
 from participation.ideas.models import Comment, Idea
-from participation.security import hash_password
-from tests.conftest import PASSWORD, Browser, Loop, Person, Place, page, text_of, unique
+from tests.conftest import Browser, Loop, Person, Place, page, signed_in, text_of
 
 MakeUser = Callable[..., Person]
 MakeArea = Callable[..., Place]
@@ -29,61 +26,6 @@ PLACEHOLDER = "Dieser Kommentar wurde von der Person gelöscht, die ihn geschrie
 LENGTH = "Bitte schreiben Sie zwischen 2 und 3000 Zeichen."
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-@cache
-def _password_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-def make_people(db: Database, loop: Loop, n: int, *places: Place) -> list[Person]:
-    """Create n members of the places at once (one password hash for all, to stay fast)."""
-
-    async def create() -> list[Person]:
-        async with db.session(write=True) as session:
-            users = [
-                User(
-                    email=f"{unique('many')}@example.org",
-                    display_name=unique("Nachbar "),
-                    password_hash=_password_hash(),
-                    preferred_locale="de",
-                    email_verified_at=utcnow(),
-                )
-                for _ in range(n)
-            ]
-            session.add_all(users)
-            await session.flush()
-            session.add_all(
-                Membership(
-                    user_id=user.id,
-                    area_id=place.id,
-                    roles=[MembershipRole(role=StakeholderRole.RESIDENT)],
-                )
-                for user in users
-                for place in places
-            )
-            await session.flush()
-            return [Person(u.id, u.email, PASSWORD, u.display_name) for u in users]
-
-    return loop.run(create())
-
-
-@pytest.fixture
-def make_member(db: Database, loop: Loop) -> MakeMember:
-    """Create one person who is a member (resident) of the given places."""
-
-    def make(*places: Place) -> Person:
-        return make_people(db, loop, 1, *places)[0]
-
-    return make
-
-
-def signed_in(new_client: NewClient, person: Person, locale: str = "de") -> Browser:
-    """A browser signed in as the person, having seen the page it was sent to."""
-    browser = new_client()
-    browser.sign_in(person, locale)
-    assert browser.get(f"/{locale}/").status_code == 200
-    return browser
 
 
 def comment_row(db: Database, loop: Loop, comment_id: int) -> Comment | None:

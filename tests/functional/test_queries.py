@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import httpx
 import pytest
 
-from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
-from participation.db import Database, utcnow
+from participation.accounts.models import User
+from participation.db import Database
 from participation.ideas.services import IdeaService, Viewer
-from participation.security import hash_password
-from tests.conftest import PASSWORD, Browser, Loop, Person, Place, page, unique
+from tests.conftest import Browser, Loop, Person, Place, make_people, page, signed_in
 
 MakeArea = Callable[..., Place]
 MakeIdea = Callable[..., int]
@@ -22,43 +20,6 @@ NewClient = Callable[[], Browser]
 BUDGET = 6
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-@cache
-def _password_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-def make_people(db: Database, loop: Loop, n: int, *places: Place) -> list[Person]:
-    """Create n members of the places at once (one password hash for all, to stay fast)."""
-
-    async def create() -> list[Person]:
-        async with db.session(write=True) as session:
-            users = [
-                User(
-                    email=f"{unique('many')}@example.org",
-                    display_name=unique("Nachbar "),
-                    password_hash=_password_hash(),
-                    preferred_locale="de",
-                    email_verified_at=utcnow(),
-                )
-                for _ in range(n)
-            ]
-            session.add_all(users)
-            await session.flush()
-            session.add_all(
-                Membership(
-                    user_id=user.id,
-                    area_id=place.id,
-                    roles=[MembershipRole(role=StakeholderRole.RESIDENT)],
-                )
-                for user in users
-                for place in places
-            )
-            await session.flush()
-            return [Person(u.id, u.email, PASSWORD, u.display_name) for u in users]
-
-    return loop.run(create())
 
 
 def react(
@@ -101,14 +62,6 @@ def react(
                 await ideas.delete_comment(Viewer(author, is_member=True), idea, first)
 
     loop.run(run())
-
-
-def signed_in(new_client: NewClient, person: Person, locale: str = "de") -> Browser:
-    """A browser signed in as the person, having seen the page it was sent to."""
-    browser = new_client()
-    browser.sign_in(person, locale)
-    assert browser.get(f"/{locale}/").status_code == 200
-    return browser
 
 
 def queries(response: httpx.Response) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,11 +12,9 @@ import pytest
 from bs4 import Tag
 from sqlalchemy import func, select
 
-from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
-from participation.db import Database, utcnow
+from participation.db import Database
 from participation.ideas.models import Idea, Support
-from participation.security import hash_password
-from tests.conftest import PASSWORD, Browser, Loop, Person, Place, page, text_of, unique
+from tests.conftest import Browser, Loop, Person, Place, make_people, page, signed_in, text_of
 
 MakeUser = Callable[..., Person]
 MakeArea = Callable[..., Place]
@@ -26,61 +23,6 @@ MakeMember = Callable[..., Person]
 NewClient = Callable[[], Browser]
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-@cache
-def _password_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-def make_people(db: Database, loop: Loop, n: int, *places: Place) -> list[Person]:
-    """Create n members of the places at once (one password hash for all, to stay fast)."""
-
-    async def create() -> list[Person]:
-        async with db.session(write=True) as session:
-            users = [
-                User(
-                    email=f"{unique('many')}@example.org",
-                    display_name=unique("Nachbar "),
-                    password_hash=_password_hash(),
-                    preferred_locale="de",
-                    email_verified_at=utcnow(),
-                )
-                for _ in range(n)
-            ]
-            session.add_all(users)
-            await session.flush()
-            session.add_all(
-                Membership(
-                    user_id=user.id,
-                    area_id=place.id,
-                    roles=[MembershipRole(role=StakeholderRole.RESIDENT)],
-                )
-                for user in users
-                for place in places
-            )
-            await session.flush()
-            return [Person(u.id, u.email, PASSWORD, u.display_name) for u in users]
-
-    return loop.run(create())
-
-
-@pytest.fixture
-def make_member(db: Database, loop: Loop) -> MakeMember:
-    """Create one person who is a member (resident) of the given places."""
-
-    def make(*places: Place) -> Person:
-        return make_people(db, loop, 1, *places)[0]
-
-    return make
-
-
-def signed_in(new_client: NewClient, person: Person, locale: str = "de") -> Browser:
-    """A browser signed in as the person, having seen the page it was sent to."""
-    browser = new_client()
-    browser.sign_in(person, locale)
-    assert browser.get(f"/{locale}/").status_code == 200
-    return browser
 
 
 def support_state(db: Database, loop: Loop, idea_id: int) -> tuple[int, int]:
