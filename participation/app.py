@@ -29,6 +29,7 @@ from participation.accounts.tokens import Tokens
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
+from participation.ideas import comment_views as ideas_comment_views
 from participation.ideas import views as ideas_views
 from participation.pages import views as pages_views
 from participation.ratelimit import DatabaseStorage
@@ -193,6 +194,7 @@ def create_app(settings: Settings) -> Starlette:
         *accounts_oidc.routes,
         *accounts_memberships.routes,
         *ideas_views.routes,
+        *ideas_comment_views.routes,
         *pages_views.routes,
     ]
     routes = [

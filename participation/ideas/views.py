@@ -17,8 +17,8 @@ from participation.areas.services import AreaService
 from participation.errors import DomainError, NotMember
 from participation.i18n import get_locale, ngettext
 from participation.i18n import gettext as _
+from participation.ideas.comments import CommentService
 from participation.ideas.forms import (
-    CommentEditForm,
     CommentForm,
     IdeaForm,
     chosen_file,
@@ -199,7 +199,7 @@ async def _post_idea(request: Request) -> Response:
     )
 
 
-async def _load_idea(
+async def load_idea(
     session: AsyncSession, request: Request, *, with_photos: bool = False
 ) -> tuple[Idea, Viewer]:
     ideas = IdeaService(session)
@@ -208,11 +208,11 @@ async def _load_idea(
     return idea, viewer
 
 
-async def _detail_context(
+async def detail_context(
     request: Request, session: AsyncSession, idea: Idea, viewer: Viewer, **extra: Any
 ) -> dict[str, Any]:
     ideas = IdeaService(session)
-    threads = await ideas.threads(idea)
+    threads = await CommentService(session).threads(idea)
     supported = await ideas.supported_ids(viewer.user, [idea.id])
     comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
     comment_form.language.localise()
@@ -232,10 +232,10 @@ async def _detail_context(
 async def idea_detail(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            idea, viewer = await _load_idea(session, request, with_photos=True)
+            idea, viewer = await load_idea(session, request, with_photos=True)
         except DomainError as error:
             return error_page(request, error)
-        context = await _detail_context(request, session, idea, viewer)
+        context = await detail_context(request, session, idea, viewer)
     return render(request, "ideas/detail.html", context)
 
 
@@ -247,7 +247,7 @@ async def idea_edit(request: Request) -> Response:
             await request.close()  # the uploaded files
     async with transaction(request) as session:
         try:
-            idea, viewer = await _load_idea(session, request, with_photos=True)
+            idea, viewer = await load_idea(session, request, with_photos=True)
             IdeaService(session).check_editable(viewer, idea)
         except DomainError as error:
             return error_page(request, error)
@@ -268,7 +268,7 @@ async def _save_idea(request: Request) -> Response:
     form = await IdeaForm.from_request(request)
     async with transaction(request) as session:
         try:
-            idea, viewer = await _load_idea(session, request, with_photos=True)
+            idea, viewer = await load_idea(session, request, with_photos=True)
             IdeaService(session).check_editable(viewer, idea)
         except DomainError as error:
             return error_page(request, error)
@@ -279,7 +279,7 @@ async def _save_idea(request: Request) -> Response:
     if valid and not form.errors:
         async with transaction(request, write=True) as session:
             try:
-                current, viewer = await _load_idea(session, request)
+                current, viewer = await load_idea(session, request)
                 await IdeaService(session).edit(
                     viewer,
                     current,
@@ -323,7 +323,7 @@ async def idea_support(request: Request) -> Response:
     wants_support = form.get("support") == "1"
     async with transaction(request, write=True) as session:
         try:
-            idea, viewer = await _load_idea(session, request)
+            idea, viewer = await load_idea(session, request)
             count = await IdeaService(session).set_support(viewer, idea, support=wants_support)
         except DomainError as error:
             return error_page(request, error)
@@ -358,101 +358,6 @@ async def idea_support(request: Request) -> Response:
     return redirect(safe_next(target if isinstance(target, str) else None, fallback))
 
 
-async def idea_comment(request: Request) -> Response:
-    async with transaction(request, write=True) as session:
-        try:
-            idea, viewer = await _load_idea(session, request, with_photos=True)
-        except DomainError as error:
-            return error_page(request, error)
-        form = await CommentForm.from_request(request)
-        comment = None
-        if form.validate():
-            try:
-                comment = await IdeaService(session).comment(
-                    viewer,
-                    idea,
-                    body=form.body.data,
-                    language=form.language.data,
-                    parent_id=form.parent_id,
-                )
-            except DomainError as error:
-                if error.field is None:
-                    return error_page(request, error)
-                form.add_error(error.field, error.message)
-        if comment is not None and not is_htmx(request):
-            flash(request, _("Your comment has been published."))
-            return redirect(
-                url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
-            )
-        if comment is not None:
-            extra: dict[str, Any] = {
-                "announcement": _("Your comment has been published."),
-                "new_comment_id": comment.id,
-            }
-        else:
-            extra = {
-                "comment_form": form,
-                "announcement": _("Your comment could not be published. Please check the form."),
-            }
-        context = await _detail_context(request, session, idea, viewer, **extra)
-    return render(
-        request,
-        "ideas/detail.html",
-        context,
-        block="comments",
-        status_code=200 if comment is not None else 422,
-    )
-
-
-async def _load_comment(session: AsyncSession, request: Request) -> tuple[Any, Idea, Viewer]:
-    ideas = IdeaService(session)
-    comment = await ideas.get_comment(request.path_params["comment_id"])
-    idea = await ideas.get(comment.idea_id)
-    viewer = await ideas.viewer(request.state.user, idea.area)
-    return comment, idea, viewer
-
-
-async def comment_edit(request: Request) -> Response:
-    write = request.method == "POST"
-    async with transaction(request, write=write) as session:
-        try:
-            comment, idea, viewer = await _load_comment(session, request)
-            ideas = IdeaService(session)
-            ideas.require_author(viewer, comment)
-        except DomainError as error:
-            return error_page(request, error)
-        if write:
-            form = await CommentEditForm.from_request(request)
-            if form.validate():
-                try:
-                    await ideas.edit_comment(viewer, idea, comment, form.body.data)
-                except DomainError as error:
-                    return error_page(request, error)
-                flash(request, _("Your changes have been saved."))
-                return redirect(
-                    url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
-                )
-        else:
-            form = CommentEditForm(data={"body": comment.body})
-    return render(
-        request,
-        "ideas/comment_edit.html",
-        {"comment": comment, "idea": idea, "area": idea.area, "form": form},
-        status_code=422 if write else 200,
-    )
-
-
-async def comment_delete(request: Request) -> Response:
-    async with transaction(request, write=True) as session:
-        try:
-            comment, idea, viewer = await _load_comment(session, request)
-            await IdeaService(session).delete_comment(viewer, idea, comment)
-        except DomainError as error:
-            return error_page(request, error)
-    flash(request, _("Your comment has been deleted."))
-    return redirect(url(request, "ideas.detail", idea_id=idea.id) + "#comments")
-
-
 photo_routes = [
     # Outside the language prefix: one address per photo size for every language, no cookie.
     Route("/photos/{variant_id:id}-{digest}.jpg", photo, name="ideas.photo"),
@@ -465,17 +370,4 @@ routes = [
     Route("/ideas/{idea_id:id}", idea_detail, name="ideas.detail"),
     Route("/ideas/{idea_id:id}/edit", idea_edit, name="ideas.edit", methods=["GET", "POST"]),
     Route("/ideas/{idea_id:id}/support", idea_support, name="ideas.support", methods=["POST"]),
-    Route("/ideas/{idea_id:id}/comments", idea_comment, name="ideas.comment", methods=["POST"]),
-    Route(
-        "/comments/{comment_id:id}/edit",
-        comment_edit,
-        name="ideas.comment_edit",
-        methods=["GET", "POST"],
-    ),
-    Route(
-        "/comments/{comment_id:id}/delete",
-        comment_delete,
-        name="ideas.comment_delete",
-        methods=["POST"],
-    ),
 ]

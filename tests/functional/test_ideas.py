@@ -14,8 +14,9 @@ from sqlalchemy import func, select, update
 from participation.accounts.models import User
 from participation.areas.models import Area
 from participation.db import Database
+from participation.ideas.comments import CommentService
 from participation.ideas.models import Idea, IdeaStatus
-from participation.ideas.services import IdeaService, Viewer
+from participation.ideas.services import Viewer
 from tests.conftest import (
     Browser,
     Loop,
@@ -72,7 +73,7 @@ def react(db: Database, loop: Loop, idea_id: int, person: Person, *, support: bo
     async def run() -> None:
         async with db.session(write=True) as session:
             user = await session.get(User, person.id)
-            ideas = IdeaService(session)
+            ideas = CommentService(session)
             idea = await ideas.get(idea_id)
             viewer = Viewer(user, is_member=True)
             if support:

@@ -10,7 +10,8 @@ import pytest
 
 from participation.accounts.models import User
 from participation.db import Database
-from participation.ideas.services import IdeaService, Viewer
+from participation.ideas.comments import CommentService
+from participation.ideas.services import Viewer
 from tests.conftest import Browser, Loop, Person, Place, make_people, page, signed_in
 
 MakeArea = Callable[..., Place]
@@ -39,7 +40,7 @@ def react(
 
     async def run() -> None:
         async with db.session(write=True) as session:
-            ideas = IdeaService(session)
+            ideas = CommentService(session)
             idea = await ideas.get(idea_id)
             for person in supporters:
                 user = await session.get(User, person.id)

@@ -1,0 +1,132 @@
+"""Commenting on ideas: posting, replying, editing and deleting one's own comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from participation.errors import DomainError
+from participation.i18n import gettext as _
+from participation.ideas.comments import CommentService
+from participation.ideas.forms import CommentEditForm, CommentForm
+from participation.ideas.models import Idea
+from participation.ideas.services import Viewer
+from participation.ideas.views import detail_context, load_idea
+from participation.templating import flash, is_htmx
+from participation.web import error_page, redirect, render, transaction, url
+
+
+async def idea_comment(request: Request) -> Response:
+    async with transaction(request, write=True) as session:
+        try:
+            idea, viewer = await load_idea(session, request, with_photos=True)
+        except DomainError as error:
+            return error_page(request, error)
+        form = await CommentForm.from_request(request)
+        comment = None
+        if form.validate():
+            try:
+                comment = await CommentService(session).comment(
+                    viewer,
+                    idea,
+                    body=form.body.data,
+                    language=form.language.data,
+                    parent_id=form.parent_id,
+                )
+            except DomainError as error:
+                if error.field is None:
+                    return error_page(request, error)
+                form.add_error(error.field, error.message)
+        if comment is not None and not is_htmx(request):
+            flash(request, _("Your comment has been published."))
+            return redirect(
+                url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
+            )
+        if comment is not None:
+            extra: dict[str, Any] = {
+                "announcement": _("Your comment has been published."),
+                "new_comment_id": comment.id,
+            }
+        else:
+            extra = {
+                "comment_form": form,
+                "announcement": _("Your comment could not be published. Please check the form."),
+            }
+        context = await detail_context(request, session, idea, viewer, **extra)
+    return render(
+        request,
+        "ideas/detail.html",
+        context,
+        block="comments",
+        status_code=200 if comment is not None else 422,
+    )
+
+
+async def _load_comment(session: AsyncSession, request: Request) -> tuple[Any, Idea, Viewer]:
+    ideas = CommentService(session)
+    comment = await ideas.get_comment(request.path_params["comment_id"])
+    idea = await ideas.get(comment.idea_id)
+    viewer = await ideas.viewer(request.state.user, idea.area)
+    return comment, idea, viewer
+
+
+async def comment_edit(request: Request) -> Response:
+    write = request.method == "POST"
+    async with transaction(request, write=write) as session:
+        try:
+            comment, idea, viewer = await _load_comment(session, request)
+            ideas = CommentService(session)
+            ideas.require_author(viewer, comment)
+        except DomainError as error:
+            return error_page(request, error)
+        if write:
+            form = await CommentEditForm.from_request(request)
+            if form.validate():
+                try:
+                    await ideas.edit_comment(viewer, idea, comment, form.body.data)
+                except DomainError as error:
+                    return error_page(request, error)
+                flash(request, _("Your changes have been saved."))
+                return redirect(
+                    url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
+                )
+        else:
+            form = CommentEditForm(data={"body": comment.body})
+    return render(
+        request,
+        "ideas/comment_edit.html",
+        {"comment": comment, "idea": idea, "area": idea.area, "form": form},
+        status_code=422 if write else 200,
+    )
+
+
+async def comment_delete(request: Request) -> Response:
+    async with transaction(request, write=True) as session:
+        try:
+            comment, idea, viewer = await _load_comment(session, request)
+            await CommentService(session).delete_comment(viewer, idea, comment)
+        except DomainError as error:
+            return error_page(request, error)
+    flash(request, _("Your comment has been deleted."))
+    return redirect(url(request, "ideas.detail", idea_id=idea.id) + "#comments")
+
+
+routes = [
+    Route("/ideas/{idea_id:id}/comments", idea_comment, name="ideas.comment", methods=["POST"]),
+    Route(
+        "/comments/{comment_id:id}/edit",
+        comment_edit,
+        name="ideas.comment_edit",
+        methods=["GET", "POST"],
+    ),
+    Route(
+        "/comments/{comment_id:id}/delete",
+        comment_delete,
+        name="ideas.comment_delete",
+        methods=["POST"],
+    ),
+]

@@ -1,0 +1,118 @@
+"""Comments on ideas, with one level of replies: the rules and the queries behind the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from participation.db import utcnow
+from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
+from participation.i18n import CONTENT_LANGUAGES
+from participation.i18n import gettext as _
+from participation.ideas.models import Comment, Idea, ModerationState
+from participation.ideas.services import IdeaService, Viewer
+
+
+@dataclass
+class Thread:
+    """A top-level comment with its replies; `comment` is None-bodied when deleted."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+class CommentService(IdeaService):
+    """Comments need the same checks of who takes part as ideas; hence the base class."""
+
+    async def threads(self, idea: Idea) -> list[Thread]:
+        """Return the idea's comment threads, oldest first; deleted ones only if replied to."""
+        result = await self.session.execute(
+            select(Comment)
+            .where(
+                Comment.idea_id == idea.id,
+                Comment.moderation_state == ModerationState.VISIBLE,
+            )
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        )
+        threads: dict[int, Thread] = {}
+        replies: list[Comment] = []
+        for comment in result.scalars():
+            if comment.parent_id is None:
+                threads[comment.id] = Thread(comment)
+            else:
+                replies.append(comment)
+        for reply in replies:
+            if reply.deleted_at is None and reply.parent_id in threads:
+                threads[reply.parent_id].replies.append(reply)
+        return [t for t in threads.values() if t.comment.deleted_at is None or t.replies]
+
+    async def comment(
+        self,
+        viewer: Viewer,
+        idea: Idea,
+        *,
+        body: str,
+        language: str,
+        parent_id: int | None = None,
+    ) -> Comment:
+        """Comment on the idea, or reply to a comment (replies to replies join the thread)."""
+        user = self.require_participant(viewer, idea.area)
+        if language not in CONTENT_LANGUAGES:
+            raise Conflict(_("Please choose a language from the list."), field="language")
+        if parent_id is not None:
+            parent = await self.session.get(Comment, parent_id)
+            if parent is None or parent.idea_id != idea.id or parent.deleted_at is not None:
+                raise Conflict(_("The comment you replied to is no longer there."), field="body")
+            parent_id = parent.parent_id or parent.id
+        comment = Comment(
+            idea_id=idea.id, parent_id=parent_id, author_id=user.id, body=body, language=language
+        )
+        self.session.add(comment)
+        await self._count_comments(idea, +1)
+        await self.session.flush()
+        return comment
+
+    async def get_comment(self, comment_id: int) -> Comment:
+        comment = await self.session.get(Comment, comment_id)
+        if comment is None or comment.deleted_at is not None:
+            raise NotFound(_("This comment does not exist or was deleted."))
+        return comment
+
+    def require_author(self, viewer: Viewer, comment: Comment) -> None:
+        if viewer.user is None:
+            raise SignInRequired(_("Please sign in to take part."))
+        if comment.author_id != viewer.user.id:
+            raise Forbidden(_("Only the author can change this comment."))
+
+    async def edit_comment(self, viewer: Viewer, idea: Idea, comment: Comment, body: str) -> None:
+        self.require_participant(viewer, idea.area)
+        self.require_author(viewer, comment)
+        comment.body = body
+        comment.edited_at = utcnow()
+
+    async def delete_comment(self, viewer: Viewer, idea: Idea, comment: Comment) -> None:
+        """Delete the author's comment; with replies it leaves a placeholder."""
+        self.require_author(viewer, comment)
+        result = await self.session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id, Comment.deleted_at.is_(None))
+            .values(deleted_at=utcnow(), body="")
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            await self._count_comments(idea, -1)
+
+    async def _count_comments(self, idea: Idea, delta: int) -> None:
+        count = (
+            await self.session.execute(
+                update(Idea)
+                .where(Idea.id == idea.id)
+                .values(comment_count=Idea.comment_count + delta)
+                .returning(Idea.comment_count)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalar_one()
+        idea.comment_count = count
