@@ -26,6 +26,7 @@ from participation.accounts import profile as accounts_profile
 from participation.accounts import recovery as accounts_recovery
 from participation.accounts import views as accounts_views
 from participation.accounts.tokens import Tokens
+from participation.areas import admin_views as areas_admin
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
@@ -188,6 +189,7 @@ def create_app(settings: Settings) -> Starlette:
     assets = Assets(settings.static_dir)
     localised = [
         *areas_views.routes,
+        *areas_admin.routes,
         *accounts_views.routes,
         *accounts_profile.routes,
         *accounts_recovery.routes,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from participation.areas.models import Area, Concept, FieldOfAction
+from participation.accounts.models import User
+from participation.areas.models import Area, AreaManager, Concept, FieldOfAction
 from participation.errors import NotFound
 from participation.i18n import gettext as _
 
@@ -37,6 +38,19 @@ class AreaService:
             .options(joinedload(Concept.fields))
         )
         return result.unique().scalar_one_or_none()
+
+    async def staff_roles(self, area: Area, user_ids: set[int]) -> dict[int, str]:
+        """Which of these people speak for the area's QM ("manager") or the district office
+        ("admin"); shown as badges that a display name cannot imitate (one query)."""
+        if not user_ids:
+            return {}
+        manages = exists().where(AreaManager.user_id == User.id, AreaManager.area_id == area.id)
+        rows = await self.session.execute(
+            select(User.id, User.is_admin, manages).where(
+                User.id.in_(user_ids), or_(User.is_admin.is_(True), manages)
+            )
+        )
+        return {row[0]: "manager" if row[2] else "admin" for row in rows.all()}
 
     async def field(self, area: Area, field_id: int) -> FieldOfAction | None:
         """Return the field of action of the area's current concept, or None."""

@@ -214,6 +214,10 @@ async def detail_context(
     ideas = IdeaService(session)
     threads = await CommentService(session).threads(idea)
     supported = await ideas.supported_ids(viewer.user, [idea.id])
+    authors = {idea.author_id} | {
+        c.author_id for t in threads for c in [t.comment, *t.replies] if c.author_id
+    }
+    staff = await AreaService(session).staff_roles(idea.area, {a for a in authors if a})
     comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
     comment_form.language.localise()
     return {
@@ -223,6 +227,7 @@ async def detail_context(
         "threads": threads,
         "supported": supported,
         "can_edit": ideas.can_edit(viewer, idea),
+        "staff": staff,
         "comment_form": comment_form,
         "photo_url": photo_url(request),
         **extra,

@@ -23,10 +23,11 @@ from playwright.sync_api import Browser, Page
 from tests.browser.conftest import PHONE, TIMEOUT_MS, assert_no_page_errors, open_page
 from tests.conftest import Person
 
-Role = Literal["anonymous", "signed-in", "member", "author", "manager"]
+Role = Literal["anonymous", "signed-in", "member", "author", "manager", "admin"]
 """Who looks at the page: nobody signed in; an account without an area; a member of
 Mehringplatz; a member of Mehringplatz who wrote `own_idea` (not yet reacted to, so still
-editable) and `own_comment` (on `discussed_idea`); a quarter manager of Mehringplatz."""
+editable) and `own_comment` (on `discussed_idea`); a quarter manager of Mehringplatz; an
+administrator of the district office."""
 
 LANGUAGES = ["de", "tr", "ar"]
 """The interface languages every page is checked in: German, Turkish and Arabic (right to left)."""
@@ -80,6 +81,7 @@ PAGES: list[PageType] = [
     PageType("enter-code", "/{lang}/areas/mehringplatz/verify", "member", form="#code"),
     PageType("members", "/{lang}/areas/mehringplatz/manage/members", "manager"),
     PageType("codes", "/{lang}/areas/mehringplatz/manage/codes", "manager", form="#count"),
+    PageType("admin-managers", "/{lang}/admin/managers", "admin", form="#email-mehringplatz"),
     PageType("not-found", "/{lang}/no-such-page", status=404),
     PageType("form-errors", "/{lang}/signup", status=422, form="#email", submit_empty=True),
 ]
@@ -136,6 +138,7 @@ def build_site(browser: Browser, base_url: str, make_user: MakeUser) -> Site:
         "member": make_user(member_of={"mehringplatz": ["resident"]}),
         "author": make_user(member_of={"mehringplatz": ["resident"]}),
         "manager": make_user(manager_of=["mehringplatz"]),
+        "admin": make_user(admin=True),
     }
     for role, person in people.items():
         context = browser.new_context(base_url=base_url, viewport=PHONE, locale="de-DE")
