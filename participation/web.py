@@ -17,6 +17,7 @@ from participation.accounts.models import User
 from participation.db import Database
 from participation.errors import DomainError, SignInRequired
 from participation.forms import parse_id
+from participation.security import RateLimiter
 from participation.templating import Renderer, is_htmx
 
 
@@ -61,6 +62,17 @@ def sign_in(request: Request, user: User) -> None:
 
 def sign_out(request: Request) -> None:
     request.session.clear()
+
+
+def limiter(request: Request) -> RateLimiter:
+    """The application's rate limiter (counts in its own transaction; call it before writing)."""
+    found: RateLimiter = request.app.state.rate_limiter
+    return found
+
+
+def client_address(request: Request) -> str:
+    """The client's address, the key of per-client rate limits (never stored as such)."""
+    return request.client.host if request.client else "unknown"
 
 
 def renderer(request: Request) -> Renderer:

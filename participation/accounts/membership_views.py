@@ -11,10 +11,11 @@ from participation.areas.services import AreaService
 from participation.errors import DomainError
 from participation.forms import parse_id
 from participation.i18n import gettext as _
-from participation.security import RateLimiter
 from participation.templating import flash
 from participation.web import (
+    client_address,
     error_page,
+    limiter,
     redirect,
     render,
     sign_in_redirect,
@@ -27,11 +28,6 @@ CODE_LIMIT_ACCOUNT = "5/15 minutes"
 CODE_LIMIT_CLIENT = "20/hour"
 
 
-def limiter(request: Request) -> RateLimiter:
-    found: RateLimiter = request.app.state.rate_limiter
-    return found
-
-
 async def enter_code(request: Request) -> Response:
     write = request.method == "POST"
     code = ""
@@ -42,7 +38,7 @@ async def enter_code(request: Request) -> Response:
         return sign_in_redirect(request)
     if write:
         code = str((await request.form()).get("code", ""))[:40]
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         allowed = await limiter(request).hit(
             CODE_LIMIT_ACCOUNT, "code-account", str(user.id)
         ) and await limiter(request).hit(CODE_LIMIT_CLIENT, "code-client", client)

@@ -14,10 +14,11 @@ from participation.accounts.mails import AccountMails
 from participation.accounts.services import AccountService
 from participation.accounts.tokens import TokenExpired, TokenInvalid, Tokens
 from participation.i18n import gettext as _
-from participation.security import RateLimiter
 from participation.templating import flash
 from participation.web import (
     absolute_link,
+    client_address,
+    limiter,
     redirect,
     render,
     renderer,
@@ -33,11 +34,6 @@ FORGOT_LIMIT = "5/hour"
 
 def tokens(request: Request) -> Tokens:
     found: Tokens = request.app.state.tokens
-    return found
-
-
-def limiter(request: Request) -> RateLimiter:
-    found: RateLimiter = request.app.state.rate_limiter
     return found
 
 
@@ -101,7 +97,7 @@ async def forgot(request: Request) -> Response:
     write = request.method == "POST"
     form = await ForgotPasswordForm.from_request(request) if write else ForgotPasswordForm()
     if write and form.validate():
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         allowed = await limiter(request).hit(
             FORGOT_LIMIT, "forgot-address", form.email.data
         ) and await limiter(request).hit(FORGOT_LIMIT, "forgot-client", client)

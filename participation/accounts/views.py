@@ -14,10 +14,12 @@ from participation.areas.services import AreaService
 from participation.errors import Conflict, DomainError
 from participation.i18n import get_locale
 from participation.i18n import gettext as _
-from participation.security import RateLimiter, safe_next
+from participation.security import safe_next
 from participation.templating import flash
 from participation.web import (
+    client_address,
     error_page,
+    limiter,
     redirect,
     render,
     sign_in,
@@ -27,12 +29,6 @@ from participation.web import (
     transaction,
     url,
 )
-
-
-def limiter(request: Request) -> RateLimiter:
-    rate_limiter: RateLimiter = request.app.state.rate_limiter
-    return rate_limiter
-
 
 SIGNUP_LIMIT_ADDRESS = "3/hour"
 
@@ -46,7 +42,7 @@ async def signup(request: Request) -> Response:
     if not form.validate():
         await signed_in_user(request)
         return render(request, "accounts/signup.html", {"form": form}, status_code=422)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     settings = request.app.state.settings
     allowed = await limiter(request).hit(
         settings.signup_client_rate_limit, "signup-client", client
@@ -95,7 +91,7 @@ async def signin(request: Request) -> Response:
     limited = False
     if form.validate():
         settings = request.app.state.settings
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         allowed = await limiter(request).hit(
             settings.signin_rate_limit, "signin-address", form.email.data
         ) and await limiter(request).hit(settings.signin_client_rate_limit, "signin-client", client)

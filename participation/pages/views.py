@@ -12,7 +12,16 @@ from participation.pages.forms import FeedbackForm
 from participation.pages.services import FeedbackService
 from participation.settings import Settings
 from participation.templating import flash
-from participation.web import redirect, render, renderer, signed_in_user, transaction, url
+from participation.web import (
+    client_address,
+    limiter,
+    redirect,
+    render,
+    renderer,
+    signed_in_user,
+    transaction,
+    url,
+)
 
 FEEDBACK_RATE_LIMIT = "5/hour"
 
@@ -29,10 +38,8 @@ async def accessibility(request: Request) -> Response:
         if form.is_robot:
             flash(request, _("Thank you. Your message has been sent to the district office."))
             return redirect(url(request, "pages.accessibility") + "#feedback")
-        client = request.client.host if request.client else "unknown"
-        allowed = await request.app.state.rate_limiter.hit(
-            FEEDBACK_RATE_LIMIT, "accessibility-feedback", client
-        )
+        client = client_address(request)
+        allowed = await limiter(request).hit(FEEDBACK_RATE_LIMIT, "accessibility-feedback", client)
         if allowed:
             async with transaction(request, write=True) as session:
                 await FeedbackService(session, renderer(request)).submit(
