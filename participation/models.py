@@ -20,6 +20,13 @@ from participation.ideas.models import (
     PhotoVariant,
     Support,
 )
+from participation.moderation.models import (
+    Block,
+    IntakeContact,
+    ModerationAction,
+    OfficialAnswer,
+    Report,
+)
 from participation.notifications.models import OutboxMessage
 from participation.pages.models import AccessibilityFeedback
 from participation.ratelimit import RateLimitCounter
@@ -30,6 +37,7 @@ __all__ = [
     "AreaManager",
     "AreaStatus",
     "Base",
+    "Block",
     "Comment",
     "Concept",
     "ExternalIdentity",
@@ -37,12 +45,16 @@ __all__ = [
     "Idea",
     "IdeaPhoto",
     "IdeaStatus",
+    "IntakeContact",
     "Membership",
     "MembershipRole",
+    "ModerationAction",
     "ModerationState",
+    "OfficialAnswer",
     "OutboxMessage",
     "PhotoVariant",
     "RateLimitCounter",
+    "Report",
     "StakeholderRole",
     "Support",
     "User",

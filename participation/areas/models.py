@@ -31,6 +31,12 @@ class Area(Base):
     idea_count: Mapped[int] = mapped_column(
         Integer, default=0, comment="visible ideas, kept in the same transaction as the write"
     )
+    premoderated: Mapped[bool] = mapped_column(
+        Boolean, default=False, comment="new ideas and comments wait for a manager's approval"
+    )
+    auto_hide_after: Mapped[int | None] = mapped_column(
+        Integer, comment="hide an item after this many reports by verified members; NULL: never"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     concepts: Mapped[list[Concept]] = relationship(back_populates="area", lazy="raise")

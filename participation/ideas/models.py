@@ -5,12 +5,22 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.accounts.models import User
 from participation.areas.models import Area, FieldOfAction
 from participation.db import Base, utcnow
+from participation.moderation.models import Reason
 from participation.types import UTCDateTime, value_enum
 
 
@@ -28,7 +38,31 @@ class ModerationState(enum.Enum):
     HIDDEN = "hidden"  # hidden by moderation
 
 
-class Idea(Base):
+class Moderated:
+    """What moderation keeps on an idea or a comment (the same columns on both tables)."""
+
+    moderation_state: Mapped[ModerationState] = mapped_column(
+        value_enum(ModerationState), default=ModerationState.VISIBLE
+    )
+    hidden_category: Mapped[Reason | None] = mapped_column(
+        value_enum(Reason), comment="public: why moderation hid it"
+    )
+    hidden_reason: Mapped[str | None] = mapped_column(
+        Text, comment="the manager's explanation, shown to the author only"
+    )
+    review_requested_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="the author asked once for a review of the hiding"
+    )
+    review_message: Mapped[str | None] = mapped_column(Text)
+    review_decided_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="a manager restored it or kept it hidden after the review request"
+    )
+    redacted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="personal data removed from the text by moderation"
+    )
+
+
+class Idea(Moderated, Base):
     __tablename__ = "ideas"
     __table_args__ = (
         Index("ix_ideas_area_created", "area_id", "moderation_state", "created_at"),
@@ -49,8 +83,8 @@ class Idea(Base):
     place: Mapped[str | None] = mapped_column(String(120))
     language: Mapped[str] = mapped_column(String(8), comment="language the text is written in")
     status: Mapped[IdeaStatus] = mapped_column(value_enum(IdeaStatus), default=IdeaStatus.NEW)
-    moderation_state: Mapped[ModerationState] = mapped_column(
-        value_enum(ModerationState), default=ModerationState.VISIBLE
+    submitted_by_office: Mapped[bool] = mapped_column(
+        Boolean, default=False, comment="collected on paper or at an event, entered by the QM"
     )
     support_count: Mapped[int] = mapped_column(
         Integer, default=0, comment="kept in the same transaction as the support rows"
@@ -112,7 +146,7 @@ class PhotoVariant(Base):
     )
 
 
-class Comment(Base):
+class Comment(Moderated, Base):
     __tablename__ = "comments"
     __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
 
@@ -126,9 +160,6 @@ class Comment(Base):
     )
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
-    moderation_state: Mapped[ModerationState] = mapped_column(
-        value_enum(ModerationState), default=ModerationState.VISIBLE
-    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(
