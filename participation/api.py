@@ -18,6 +18,7 @@ from participation.ideas.forms import parse_filter
 from participation.ideas.models import Idea
 from participation.ideas.services import IdeaService
 from participation.templating import translated
+from participation.text import spreadsheet_safe
 from participation.web import query_int, transaction
 
 API_PER_PAGE = 50
@@ -45,7 +46,9 @@ def idea_json(request: Request, idea: Idea) -> dict[str, Any]:
         "place": idea.place,
         "field_of_action": {"key": idea.field.key, "name": idea.field.name},
         "status": idea.status.value,
-        "author": idea.author.display_name if idea.author else None,
+        # Ideas collected on paper are entered by the QM office; the manager is not the author.
+        "author": _author(idea),
+        "submitted_by_office": idea.submitted_by_office,
         "supports": idea.support_count,
         "comments": idea.comment_count,
         "created_at": idea.created_at.isoformat(timespec="seconds"),
@@ -103,6 +106,12 @@ async def ideas(request: Request) -> Response:
     )
 
 
+def _author(idea: Idea) -> str | None:
+    if idea.submitted_by_office or idea.author is None:
+        return None
+    return idea.author.display_name
+
+
 async def ideas_csv(request: Request) -> Response:
     result = await _ideas_page(request)
     if isinstance(result, DomainError):
@@ -126,13 +135,14 @@ async def ideas_csv(request: Request) -> Response:
     )
     for idea in page.items:
         writer.writerow(
-            [
+            spreadsheet_safe(cell)
+            for cell in [
                 idea.id,
                 idea.title,
                 idea.language,
                 translated(idea.field.name),
                 idea.status.value,
-                idea.author.display_name if idea.author else "",
+                _author(idea) or "",
                 idea.support_count,
                 idea.comment_count,
                 idea.created_at.isoformat(timespec="seconds"),

@@ -32,6 +32,11 @@ from participation.assets import Assets, HashedStaticFiles
 from participation.db import Database, query_counter
 from participation.ideas import comment_views as ideas_comment_views
 from participation.ideas import views as ideas_views
+from participation.moderation import answer_views as moderation_answers
+from participation.moderation import audit_views as moderation_audit
+from participation.moderation import manage_views as moderation_manage
+from participation.moderation import member_views as moderation_members
+from participation.moderation import views as moderation_views
 from participation.pages import views as pages_views
 from participation.ratelimit import DatabaseStorage
 from participation.security import (
@@ -197,7 +202,12 @@ def create_app(settings: Settings) -> Starlette:
         *accounts_memberships.routes,
         *ideas_views.routes,
         *ideas_comment_views.routes,
+        *moderation_answers.routes,
         *pages_views.routes,
+        *moderation_audit.routes,
+        *moderation_manage.routes,
+        *moderation_members.routes,
+        *moderation_views.routes,
     ]
     routes = [
         Route("/", root, name="root"),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
 from participation.accounts.services import AccountService
-from participation.areas.models import Area, AreaStatus, Concept, FieldOfAction
+from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
 from participation.areas.services import AreaService
 from participation.db import Database, utcnow
 from participation.errors import DomainError
-from participation.ideas.models import Comment, Idea, IdeaStatus, Support
+from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
+from participation.moderation.log import record
+from participation.moderation.models import Action, Reason, Report
 
 DEMO_PASSWORD = "kiez-demo-2025"  # noqa: S105 (published demo password)
 """Password of every demo account (demo data only; never use it on a real installation)."""
@@ -130,9 +134,114 @@ async def seed_demo(database_url: str, *, only_if_empty: bool = True) -> bool:
                                 created_at=when + timedelta(minutes=40 * (m + 1)),
                             )
                         )
+            await _seed_moderation(session, content.MODERATION, areas, fields, users, now)
         return True
     finally:
         await db.dispose()
+
+
+async def _seed_moderation(
+    session: AsyncSession,
+    data: dict[str, Any],
+    areas: dict[str, Area],
+    fields: dict[tuple[str, str], FieldOfAction],
+    users: dict[str, User],
+    now: datetime,
+) -> None:
+    """Reports, a hidden comment with a review request, and a pre-moderated area, so that
+    each demo manager finds something in the queue."""
+    await session.flush()
+    for slug in data["premoderated"]:
+        areas[slug].premoderated = True
+        manager = await _manager_of(session, areas[slug])
+        await record(session, areas[slug].id, manager, Action.SETTINGS, reason="premoderated=True")
+    for item in data["pending_ideas"]:
+        area = areas[item["area"]]
+        session.add(
+            Idea(
+                area_id=area.id,
+                field_id=fields[(area.slug, item["field"])].id,
+                author_id=users[item["author"]].id,
+                title=item["title"],
+                body=item["body"],
+                language=item["language"],
+                moderation_state=ModerationState.PENDING,
+                created_at=now - timedelta(hours=3),
+            )
+        )
+    for n, item in enumerate(data["reported_comments"] + data["hidden_comments"]):
+        area = areas[item["area"]]
+        idea = (
+            await session.execute(
+                select(Idea)
+                .where(Idea.area_id == area.id, Idea.moderation_state == ModerationState.VISIBLE)
+                .order_by(Idea.comment_count.desc(), Idea.id)
+                .offset(n)
+                .limit(1)
+            )
+        ).scalar_one()
+        hidden = "category" in item
+        comment = Comment(
+            idea_id=idea.id,
+            author_id=users[item["author"]].id,
+            body=item["body"],
+            language=item["language"],
+            created_at=now - timedelta(hours=20 - n),
+            moderation_state=ModerationState.HIDDEN if hidden else ModerationState.VISIBLE,
+        )
+        session.add(comment)
+        if not hidden:
+            idea.comment_count += 1
+        await session.flush()
+        for reporter, reason, text in item.get("reports", []):
+            session.add(
+                Report(
+                    area_id=area.id,
+                    idea_id=idea.id,
+                    comment_id=comment.id,
+                    reporter_id=users[reporter].id,
+                    reason=Reason(reason),
+                    text=text,
+                    created_at=now - timedelta(hours=10 - n),
+                )
+            )
+        if hidden:
+            manager = await _manager_of(session, area)
+            comment.hidden_category = Reason(item["category"])
+            comment.hidden_reason = item["reason"]
+            comment.review_requested_at = now - timedelta(hours=2)
+            comment.review_message = item["review"]
+            labels = {"comment_id": comment.id, "idea_id": idea.id, "label": item["body"]}
+            await record(
+                session,
+                area.id,
+                manager,
+                Action.HIDE,
+                target_user_id=comment.author_id,
+                category=comment.hidden_category,
+                reason=item["reason"],
+                **labels,
+            )
+            await record(
+                session,
+                area.id,
+                users[item["author"]],
+                Action.REVIEW_REQUESTED,
+                target_user_id=comment.author_id,
+                reason=item["review"],
+                **labels,
+            )
+
+
+async def _manager_of(session: AsyncSession, area: Area) -> User | None:
+    return (
+        await session.execute(
+            select(User)
+            .join(AreaManager, AreaManager.user_id == User.id)
+            .where(AreaManager.area_id == area.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
 
 
 async def create_user(
@@ -168,7 +277,16 @@ async def create_user(
                     area = await areas.by_slug(slug)
                 except DomainError:
                     raise SystemExit(f"participation: there is no area {slug!r}") from None
-                await accounts.make_manager(user, area)
+                if await accounts.make_manager(user, area):
+                    await record(
+                        session,
+                        area.id,
+                        None,
+                        Action.APPOINT,
+                        target_user_id=user.id,
+                        label=user.display_name,
+                        reason="command line",
+                    )
         roles = ["administrator"] if user.is_admin else []
         roles += [f"manager of {slug}" for slug in manager_of]
         what = "Created" if created else "Updated"

@@ -2404,3 +2404,61 @@ def check() -> None:
 
 if __name__ == "__main__":
     check()
+
+
+MODERATION = {
+    # Wassertorplatz tries pre-moderation: new ideas and comments wait for the QM team.
+    "premoderated": ["wassertorplatz"],
+    "pending_ideas": [
+        {
+            "area": "wassertorplatz",
+            "field": "public-space",
+            "author": "fatma",
+            "language": "tr",
+            "title": "Wassertorplatz'ta köpekler için çitle çevrili bir alan",
+            "body": (
+                "Parkta çok köpek var ve çocuklar oyun alanında korkuyor. Küçük, çitle çevrili "
+                "bir köpek alanı herkes için iyi olur."
+            ),
+        },
+    ],
+    # Comments on existing ideas of the area, with the reports members made about them.
+    "reported_comments": [
+        {
+            "area": "mehringplatz",
+            "author": "sophie",
+            "language": "de",
+            "body": (
+                "Günstige Sonnenbrillen und Uhren! Nur heute 70 % Rabatt, "
+                "bestellen Sie jetzt unter www.beispiel-shop.invalid"
+            ),
+            "reports": [("resident", "spam", ""), ("ayse", "spam", "Werbung")],
+        },
+        {
+            "area": "mehringplatz",
+            "author": "ingrid",
+            "language": "de",
+            "body": (
+                "Fragt doch Frau Schulz aus dem Haus Nr. 3, Telefon 0176 0000000, "
+                "die weiß alles über den Hof."
+            ),
+            "reports": [("omar", "personal_data", "Telefonnummer einer Nachbarin")],
+        },
+    ],
+    # A comment the demo manager hid, whose author asked for a review.
+    "hidden_comments": [
+        {
+            "area": "mehringplatz",
+            "author": "rania",
+            "language": "de",
+            "body": "Wer so etwas vorschlägt, hat keine Ahnung und sollte wegziehen.",
+            "category": "insult",
+            "reason": (
+                "Bitte kritisieren Sie Vorschläge, nicht Menschen. Der letzte Satz greift "
+                "andere Nachbarinnen und Nachbarn persönlich an."
+            ),
+            "review": "Ich wollte niemanden beleidigen. Ich nehme den letzten Satz gern zurück.",
+        },
+    ],
+}
+"""Moderation in the demo: something in the queue for each demo manager to try."""

@@ -1,4 +1,4 @@
-"""Path convertors used in route paths: `{locale:lang}` and `{name:id}`.
+"""Path convertors used in route paths: `{locale:lang}`, `{name:id}` and `{kind:kind}`.
 
 Starlette compiles a route's path when the route is created, so the convertors are registered
 when this module is imported; every module with routes imports it first.
@@ -35,5 +35,18 @@ class IdConvertor(Convertor[int]):
         return str(value)
 
 
+class KindConvertor(Convertor[str]):
+    """What moderation acts on: an idea or a comment."""
+
+    regex = "idea|comment"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
 register_url_convertor("lang", LanguageConvertor())
+register_url_convertor("kind", KindConvertor())
 register_url_convertor("id", IdConvertor())

@@ -129,6 +129,7 @@ class Renderer:
             "switch_to": switch_to,
             "csrf_token": csrf_token(session) if session is not None else "",
             "user": getattr(request.state, "user", None),
+            "moderation_count": getattr(request.state, "moderation_count", None),
             "flashes": flashes,
             "now": utcnow(),
             "base_url": self.base_url,

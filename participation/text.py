@@ -39,3 +39,13 @@ def render_text(text: str) -> Markup:
         Markup("<p>{}</p>").format(Markup("<br>").join(_inline(line) for line in p.split("\n")))
         for p in paragraphs
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """The value for a CSV cell, text that a spreadsheet would run as a formula made inert."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

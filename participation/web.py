@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +18,7 @@ from participation.accounts.models import User
 from participation.db import Database
 from participation.errors import DomainError, SignInRequired
 from participation.forms import parse_id
+from participation.moderation.services import attention_columns
 from participation.security import RateLimiter
 from participation.templating import Renderer, is_htmx
 
@@ -35,11 +37,20 @@ async def transaction(request: Request, *, write: bool = False) -> AsyncIterator
 
 
 async def load_user(request: Request, session: AsyncSession) -> User | None:
-    """Return the signed-in user (checked against the account's session epoch) or None."""
+    """Return the signed-in user (checked against the account's session epoch) or None.
+
+    In the same query: what waits for them as a moderator, for the navigation
+    (`request.state.moderation_count`, None for people who moderate nothing)."""
     user_id = request.session.get("uid")
     user: User | None = None
     if isinstance(user_id, int):
-        user = await session.get(User, user_id)
+        moderates, waiting = attention_columns()
+        row = (
+            await session.execute(select(User, moderates, waiting).where(User.id == user_id))
+        ).one_or_none()
+        if row is not None:
+            user = row[0]
+            request.state.moderation_count = int(row[2] or 0) if row[1] else None
         if user is None or user.session_epoch != request.session.get("epoch"):
             request.session.clear()
             user = None

@@ -230,7 +230,7 @@ def make_user(db: Database, loop: Loop) -> Callable[..., Person]:
         display_name: str | None = None,
     ) -> Person:
         email = f"{unique('person')}@example.org"
-        name = display_name or unique("Name ")
+        name = display_name or unique("Kiez ")
 
         async def create() -> int:
             async with db.session(write=True) as session:

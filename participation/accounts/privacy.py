@@ -11,13 +11,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from participation.accounts.models import Membership, MembershipRole, User
 from participation.areas.models import Area, AreaManager
 from participation.db import utcnow
-from participation.ideas.models import Comment, Idea, Support
+from participation.ideas.models import Comment, Idea, ModerationState, Support
+from participation.moderation.models import Block, Report
 from participation.notifications.models import OutboxMessage
 from participation.pages.models import AccessibilityFeedback
 
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
+
+
+def _moderation(item: Idea | Comment) -> dict[str, Any]:
+    return {
+        "state": item.moderation_state.value,
+        "hidden_because": item.hidden_category.value if item.hidden_category else None,
+        "explanation": item.hidden_reason,
+        "review_requested_at": _when(item.review_requested_at),
+        "review_message": item.review_message,
+        "redacted_at": _when(item.redacted_at),
+    }
 
 
 class PrivacyService:
@@ -55,6 +67,16 @@ class PrivacyService:
         )
         comments = (
             (await self.session.execute(select(Comment).where(Comment.author_id == user.id)))
+            .scalars()
+            .all()
+        )
+        reports = (
+            (await self.session.execute(select(Report).where(Report.reporter_id == user.id)))
+            .scalars()
+            .all()
+        )
+        blocks = (
+            (await self.session.execute(select(Block).where(Block.user_id == user.id)))
             .scalars()
             .all()
         )
@@ -111,6 +133,7 @@ class PrivacyService:
                     "place": i.place,
                     "language": i.language,
                     "status": i.status.value,
+                    "moderation": _moderation(i),
                     "created_at": _when(i.created_at),
                     "edited_at": _when(i.edited_at),
                 }
@@ -123,10 +146,31 @@ class PrivacyService:
                     "reply_to": c.parent_id,
                     "text": c.body,
                     "language": c.language,
+                    "moderation": _moderation(c),
                     "created_at": _when(c.created_at),
                     "deleted_at": _when(c.deleted_at),
                 }
                 for c in comments
+            ],
+            "reports_you_made": [
+                {
+                    "idea": r.idea_id,
+                    "comment": r.comment_id,
+                    "reason": r.reason.value,
+                    "text": r.text,
+                    "at": _when(r.created_at),
+                    "dealt_with_at": _when(r.resolved_at),
+                }
+                for r in reports
+            ],
+            "blocks": [
+                {
+                    "area": areas.get(b.area_id),
+                    "from": _when(b.created_at),
+                    "until": _when(b.until),
+                    "lifted_at": _when(b.lifted_at),
+                }
+                for b in blocks
             ],
             "supports": [{"idea": s.idea_id, "at": _when(s.created_at)} for s in supports],
             "mails_sent_to_you": [
@@ -167,7 +211,11 @@ class PrivacyService:
         rows = (
             await self.session.execute(
                 select(Comment.idea_id, func.count())
-                .where(Comment.author_id == user.id, Comment.deleted_at.is_(None))
+                .where(
+                    Comment.author_id == user.id,
+                    Comment.deleted_at.is_(None),
+                    Comment.moderation_state == ModerationState.VISIBLE,
+                )
                 .group_by(Comment.idea_id)
             )
         ).all()
@@ -187,7 +235,10 @@ class PrivacyService:
         rows = (
             await self.session.execute(
                 select(Idea.area_id, func.count())
-                .where(Idea.author_id == user.id)
+                .where(
+                    Idea.author_id == user.id,
+                    Idea.moderation_state == ModerationState.VISIBLE,
+                )
                 .group_by(Idea.area_id)
             )
         ).all()

@@ -180,12 +180,15 @@ class AccountService:
             delete(Membership).where(Membership.user_id == user.id, Membership.area_id == area.id)
         )
 
-    async def make_manager(self, user: User, area: Area) -> None:
-        """Appoint the user as a quarter manager of the area (idempotent)."""
+    async def make_manager(self, user: User, area: Area) -> bool:
+        """Appoint the user as a quarter manager of the area (idempotent); return whether
+        they were not one before."""
         existing = await self.session.get(AreaManager, (area.id, user.id))
-        if existing is None:
-            self.session.add(AreaManager(area_id=area.id, user_id=user.id))
-            await self.session.flush()
+        if existing is not None:
+            return False
+        self.session.add(AreaManager(area_id=area.id, user_id=user.id))
+        await self.session.flush()
+        return True
 
     async def managed_area_ids(self, user: User) -> set[int]:
         result = await self.session.execute(

@@ -12,6 +12,8 @@ from participation.accounts.services import AccountService
 from participation.areas.models import Area, AreaManager
 from participation.errors import Conflict, Forbidden, SignInRequired
 from participation.i18n import gettext as _
+from participation.moderation.log import record
+from participation.moderation.models import Action
 
 
 @dataclass
@@ -47,8 +49,9 @@ class ManagerService:
         return list(teams.values())
 
     async def appoint(self, actor: User | None, area: Area, email: str) -> User:
-        """Make the account with this address a manager of the area (idempotent)."""
-        self.require_admin(actor)
+        """Make the account with this address a manager of the area (idempotent; logged when
+        the person was not a manager before)."""
+        admin = self.require_admin(actor)
         accounts = AccountService(self.session)
         user = await accounts.by_email(email)
         if user is None:
@@ -56,13 +59,33 @@ class ManagerService:
                 _("There is no account with this e-mail address. Ask the person to sign up first."),
                 field="email",
             )
-        await accounts.make_manager(user, area)
+        if await accounts.make_manager(user, area):
+            await record(
+                self.session,
+                area.id,
+                admin,
+                Action.APPOINT,
+                target_user_id=user.id,
+                label=user.display_name,
+            )
         return user
 
     async def remove(self, actor: User | None, area: Area, user_id: int) -> None:
-        self.require_admin(actor)
-        await self.session.execute(
-            delete(AreaManager).where(
-                AreaManager.area_id == area.id, AreaManager.user_id == user_id
-            )
+        """Remove the person from the area's managers (logged when they were one)."""
+        admin = self.require_admin(actor)
+        removed = await self.session.execute(
+            delete(AreaManager)
+            .where(AreaManager.area_id == area.id, AreaManager.user_id == user_id)
+            .returning(AreaManager.user_id)
+        )
+        if removed.first() is None:
+            return
+        user = await self.session.get(User, user_id)
+        await record(
+            self.session,
+            area.id,
+            admin,
+            Action.REMOVE_MANAGER,
+            target_user_id=user_id,
+            label=user.display_name if user else "",
         )

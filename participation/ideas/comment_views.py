@@ -13,7 +13,7 @@ from participation.errors import DomainError
 from participation.i18n import gettext as _
 from participation.ideas.comments import CommentService
 from participation.ideas.forms import CommentEditForm, CommentForm
-from participation.ideas.models import Idea
+from participation.ideas.models import Idea, ModerationState
 from participation.ideas.services import Viewer
 from participation.ideas.views import detail_context, load_idea
 from participation.templating import flash, is_htmx
@@ -41,14 +41,22 @@ async def idea_comment(request: Request) -> Response:
                 if error.field is None:
                     return error_page(request, error)
                 form.add_error(error.field, error.message)
+        published = comment is not None and comment.moderation_state is ModerationState.VISIBLE
+        done = (
+            _("Your comment has been published.")
+            if published
+            else _(
+                "Thank you! Your comment will be published as soon as the QM team has looked at it."
+            )
+        )
         if comment is not None and not is_htmx(request):
-            flash(request, _("Your comment has been published."))
+            flash(request, done)
             return redirect(
                 url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
             )
         if comment is not None:
             extra: dict[str, Any] = {
-                "announcement": _("Your comment has been published."),
+                "announcement": done,
                 "new_comment_id": comment.id,
             }
         else:

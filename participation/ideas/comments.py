@@ -26,20 +26,25 @@ class Thread:
 class CommentService(IdeaService):
     """Comments need the same checks of who takes part as ideas; hence the base class."""
 
-    async def threads(self, idea: Idea) -> list[Thread]:
-        """Return the idea's comment threads, oldest first; deleted ones only if replied to."""
+    async def threads(self, idea: Idea, viewer: Viewer | None = None) -> list[Thread]:
+        """Return the idea's comment threads, oldest first; deleted ones only if replied to.
+
+        Hidden comments are included (the page shows a placeholder, or the text to their
+        author and the managers); comments waiting for review only for those who may see them.
+        """
         result = await self.session.execute(
             select(Comment)
-            .where(
-                Comment.idea_id == idea.id,
-                Comment.moderation_state == ModerationState.VISIBLE,
-            )
+            .where(Comment.idea_id == idea.id)
             .options(joinedload(Comment.author))
             .order_by(Comment.created_at, Comment.id)
         )
         threads: dict[int, Thread] = {}
         replies: list[Comment] = []
         for comment in result.scalars():
+            if comment.moderation_state is ModerationState.PENDING and not (
+                viewer is not None and viewer.sees_unpublished(comment.author_id)
+            ):
+                continue
             if comment.parent_id is None:
                 threads[comment.id] = Thread(comment)
             else:
@@ -60,6 +65,7 @@ class CommentService(IdeaService):
     ) -> Comment:
         """Comment on the idea, or reply to a comment (replies to replies join the thread)."""
         user = self.require_participant(viewer, idea.area)
+        self.require_published(idea)
         if language not in CONTENT_LANGUAGES:
             raise Conflict(_("Please choose a language from the list."), field="language")
         if parent_id is not None:
@@ -67,11 +73,18 @@ class CommentService(IdeaService):
             if parent is None or parent.idea_id != idea.id or parent.deleted_at is not None:
                 raise Conflict(_("The comment you replied to is no longer there."), field="body")
             parent_id = parent.parent_id or parent.id
+        waits = idea.area.premoderated and not viewer.is_manager
         comment = Comment(
-            idea_id=idea.id, parent_id=parent_id, author_id=user.id, body=body, language=language
+            idea_id=idea.id,
+            parent_id=parent_id,
+            author_id=user.id,
+            body=body,
+            language=language,
+            moderation_state=ModerationState.PENDING if waits else ModerationState.VISIBLE,
         )
         self.session.add(comment)
-        await self._count_comments(idea, +1)
+        if not waits:
+            await self._count_comments(idea, +1)
         await self.session.flush()
         return comment
 
@@ -90,6 +103,8 @@ class CommentService(IdeaService):
     async def edit_comment(self, viewer: Viewer, idea: Idea, comment: Comment, body: str) -> None:
         self.require_participant(viewer, idea.area)
         self.require_author(viewer, comment)
+        if comment.moderation_state is ModerationState.HIDDEN:
+            raise Conflict(_("This comment was hidden by moderation and can no longer be changed."))
         comment.body = body
         comment.edited_at = utcnow()
 
@@ -100,12 +115,14 @@ class CommentService(IdeaService):
             update(Comment)
             .where(Comment.id == comment.id, Comment.deleted_at.is_(None))
             .values(deleted_at=utcnow(), body="")
+            .returning(Comment.moderation_state)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.scalar_one_or_none() is ModerationState.VISIBLE:
             await self._count_comments(idea, -1)
 
     async def _count_comments(self, idea: Idea, delta: int) -> None:
+        """Keep the idea's count of shown comments (neither hidden, waiting nor deleted)."""
         count = (
             await self.session.execute(
                 update(Idea)

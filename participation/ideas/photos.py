@@ -233,6 +233,10 @@ async def process_in_thread(data: bytes, max_bytes: int) -> ProcessedPhoto:
 class ServedVariant:
     content: bytes
     sha256: str
+    idea_id: int = 0
+    public: bool = True
+    """False while its idea is hidden or waits for review: only its author and the area's
+    managers may see it then, and nothing may cache it."""
 
 
 class PhotoService:
@@ -294,16 +298,22 @@ class PhotoService:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def variant(self, variant_id: int) -> ServedVariant | None:
-        """Return the variant's JPEG if its idea is shown to the public, else None."""
+        """Return the variant's JPEG, saying whether its idea is shown to the public."""
         row = (
             await self.session.execute(
-                select(PhotoVariant.content, PhotoVariant.sha256)
+                select(
+                    PhotoVariant.content,
+                    PhotoVariant.sha256,
+                    Idea.id,
+                    Idea.moderation_state,
+                )
                 .join(IdeaPhoto, IdeaPhoto.id == PhotoVariant.photo_id)
                 .join(Idea, Idea.id == IdeaPhoto.idea_id)
-                .where(
-                    PhotoVariant.id == variant_id,
-                    Idea.moderation_state == ModerationState.VISIBLE,
-                )
+                .where(PhotoVariant.id == variant_id)
             )
         ).one_or_none()
-        return None if row is None else ServedVariant(bytes(row[0]), row[1])
+        if row is None:
+            return None
+        return ServedVariant(
+            bytes(row[0]), row[1], row[2], public=row[3] is ModerationState.VISIBLE
+        )

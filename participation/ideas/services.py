@@ -6,6 +6,7 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import and_, delete, exists, func, literal, select, update
@@ -19,7 +20,7 @@ from participation.areas.models import Area, AreaManager, FieldOfAction
 from participation.areas.services import AreaService
 from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
-from participation.i18n import CONTENT_LANGUAGES
+from participation.i18n import CONTENT_LANGUAGES, format_moment
 from participation.i18n import gettext as _
 from participation.ideas.models import (
     Idea,
@@ -29,6 +30,7 @@ from participation.ideas.models import (
     Support,
 )
 from participation.ideas.photos import ALT_TEXT_MAX, MAX_PHOTOS, NewPhoto, PhotoService, too_many
+from participation.moderation.models import Block
 
 T = TypeVar("T")
 
@@ -78,6 +80,10 @@ class Viewer:
     user: User | None
     is_member: bool = False
     is_manager: bool = False
+    """A quarter manager of the area, or the district office."""
+    blocked: bool = False
+    blocked_until: datetime | None = None
+    """When the block ends; None with `blocked` means for good."""
 
     @property
     def can_take_part(self) -> bool:
@@ -85,7 +91,47 @@ class Viewer:
             self.user is not None
             and self.user.email_verified_at is not None
             and (self.is_member or self.is_manager)
+            and not self.blocked
         )
+
+    def block_message(self) -> str:
+        if self.blocked_until is None:
+            return _(
+                "The QM team has blocked you from taking part in this area. You can still read "
+                "everything here. If you think this is a mistake, please contact the QM office."
+            )
+        return _(
+            "The QM team has blocked you from taking part in this area until %(date)s. You can "
+            "still read everything here. If you think this is a mistake, please contact the "
+            "QM office.",
+            date=format_moment(self.blocked_until),
+        )
+
+    def sees_unpublished(self, author_id: int | None) -> bool:
+        """Whether the viewer may see a hidden or waiting item by this author: its author and
+        the area's managers may."""
+        return self.user is not None and (self.is_manager or author_id == self.user.id)
+
+
+def active_block_columns(user_id: Any, area_id: Any) -> tuple[Any, Any]:
+    """Two columns for a SELECT: whether the user is blocked for good in the area, and the end
+    of the latest block that has an end and is still running."""
+    active = and_(Block.user_id == user_id, Block.area_id == area_id, Block.lifted_at.is_(None))
+    forever = exists().where(active, Block.until.is_(None))
+    until = select(func.max(Block.until)).where(active, Block.until > utcnow()).scalar_subquery()
+    return forever, until
+
+
+def _viewer(user: User, member: Any, manager: Any, forever: Any, until: Any) -> Viewer:
+    is_manager = bool(manager) or user.is_admin
+    blocked = not is_manager and (bool(forever) or until is not None)
+    return Viewer(
+        user,
+        is_member=bool(member),
+        is_manager=is_manager,
+        blocked=blocked,
+        blocked_until=None if not blocked or forever else until,
+    )
 
 
 @dataclass
@@ -112,10 +158,11 @@ class IdeaService:
                 select(
                     exists().where(Membership.user_id == user.id, Membership.area_id == area.id),
                     exists().where(AreaManager.user_id == user.id, AreaManager.area_id == area.id),
+                    *active_block_columns(user.id, area.id),
                 )
             )
         ).one()
-        return Viewer(user, is_member=bool(row[0]), is_manager=bool(row[1]) or user.is_admin)
+        return _viewer(user, *row)
 
     async def area_for(self, slug: str, user: User | None) -> tuple[Area, Viewer]:
         """Return the area with what the user may do there (one query); raise NotFound."""
@@ -124,13 +171,15 @@ class IdeaService:
         member = exists().where(Membership.user_id == user.id, Membership.area_id == Area.id)
         manager = exists().where(AreaManager.user_id == user.id, AreaManager.area_id == Area.id)
         row = (
-            await self.session.execute(select(Area, member, manager).where(Area.slug == slug))
+            await self.session.execute(
+                select(Area, member, manager, *active_block_columns(user.id, Area.id)).where(
+                    Area.slug == slug
+                )
+            )
         ).one_or_none()
         if row is None:
             raise NotFound(_("There is no area at this address."))
-        return row[0], Viewer(
-            user, is_member=bool(row[1]), is_manager=bool(row[2]) or user.is_admin
-        )
+        return row[0], _viewer(user, *row[1:])
 
     def require_participant(self, viewer: Viewer, area: Area) -> User:
         if viewer.user is None:
@@ -146,9 +195,27 @@ class IdeaService:
                     "On your profile page you can ask for a new one."
                 )
             )
+        if viewer.blocked:
+            raise Forbidden(viewer.block_message())
         if not viewer.can_take_part:
             raise NotMember(_("Please join this area first to take part here."))
         return viewer.user
+
+    @staticmethod
+    def require_published(idea: Idea) -> None:
+        """Raise unless people can react to the idea: not hidden, not waiting for review."""
+        if idea.moderation_state is ModerationState.HIDDEN:
+            raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
+        if idea.moderation_state is ModerationState.PENDING:
+            raise Conflict(_("This idea is waiting for review by the QM team."))
+
+    def check_readable(self, viewer: Viewer, idea: Idea) -> None:
+        """Raise NotFound for an idea waiting for review, unless its author or a manager asks;
+        a hidden idea stays at its address as a placeholder."""
+        if idea.moderation_state is ModerationState.PENDING and not viewer.sees_unpublished(
+            idea.author_id
+        ):
+            raise NotFound(_("This idea does not exist or is no longer shown."))
 
     # -- reading ------------------------------------------------------------------------
 
@@ -199,8 +266,9 @@ class IdeaService:
         )
 
     async def get(self, idea_id: int, *, with_photos: bool = False) -> Idea:
-        """Return the visible idea with area, field and author (and its photos with their
-        variants, in the same query), or raise NotFound."""
+        """Return the idea with area, field and author (and its photos with their variants, in
+        the same query), or raise NotFound. It may be hidden or waiting for review: callers
+        check with `check_readable` and `require_published`."""
         statement = (
             select(Idea)
             .where(Idea.id == idea_id)
@@ -209,7 +277,7 @@ class IdeaService:
         if with_photos:
             statement = statement.options(joinedload(Idea.photos).joinedload(IdeaPhoto.variants))
         idea = (await self.session.execute(statement)).unique().scalar_one_or_none()
-        if idea is None or idea.moderation_state is not ModerationState.VISIBLE:
+        if idea is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
         return idea
 
@@ -227,6 +295,8 @@ class IdeaService:
         user = self.require_participant(viewer, idea.area)
         if idea.author_id != user.id:
             raise Forbidden(_("Only the author can edit this idea."))
+        if idea.moderation_state is ModerationState.HIDDEN:
+            raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
         if idea.support_count or idea.comment_count:
             raise Conflict(
                 _("This idea can no longer be edited because people have already reacted to it.")
@@ -237,6 +307,8 @@ class IdeaService:
             viewer.user is not None
             and idea.author_id == viewer.user.id
             and idea.area.is_active
+            and not viewer.blocked
+            and idea.moderation_state is not ModerationState.HIDDEN
             and idea.support_count == 0
             and idea.comment_count == 0
         )
@@ -269,6 +341,7 @@ class IdeaService:
         user = self.require_participant(viewer, area)
         await self._check_input(area, data)
         self._check_photos(photos, MAX_PHOTOS)
+        waits = area.premoderated and not viewer.is_manager
         idea = Idea(
             area_id=area.id,
             field_id=data.field_id,
@@ -277,11 +350,13 @@ class IdeaService:
             body=data.body,
             place=data.place or None,
             language=data.language,
+            moderation_state=ModerationState.PENDING if waits else ModerationState.VISIBLE,
         )
         self.session.add(idea)
-        await self.session.execute(
-            update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
-        )
+        if not waits:
+            await self.session.execute(
+                update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
+            )
         await self.session.flush()
         await PhotoService(self.session).add(idea.id, photos, language=data.language)
         return idea
@@ -310,7 +385,12 @@ class IdeaService:
             self._check_photos(photos, MAX_PHOTOS - kept)
         result = await self.session.execute(
             update(Idea)
-            .where(Idea.id == idea.id, Idea.support_count == 0, Idea.comment_count == 0)
+            .where(
+                Idea.id == idea.id,
+                Idea.support_count == 0,
+                Idea.comment_count == 0,
+                Idea.moderation_state != ModerationState.HIDDEN,
+            )
             .values(
                 title=data.title,
                 body=data.body,
@@ -331,6 +411,7 @@ class IdeaService:
     async def set_support(self, viewer: Viewer, idea: Idea, *, support: bool) -> int:
         """Support or withdraw support (idempotent); return the exact new count."""
         user = self.require_participant(viewer, idea.area)
+        self.require_published(idea)
         if support:
             insert = (
                 pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert

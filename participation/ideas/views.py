@@ -24,7 +24,7 @@ from participation.ideas.forms import (
     chosen_file,
     parse_filter,
 )
-from participation.ideas.models import Idea, IdeaStatus, PhotoVariant
+from participation.ideas.models import Idea, IdeaStatus, ModerationState, PhotoVariant
 from participation.ideas.photos import (
     ACCEPTED_TYPES,
     MAX_PHOTOS,
@@ -38,6 +38,8 @@ from participation.ideas.photos import (
 )
 from participation.ideas.photos import message as photo_message
 from participation.ideas.services import IdeaInput, IdeaService, Sort, Viewer
+from participation.moderation.answers import AnswerService
+from participation.moderation.intake import IntakeService
 from participation.security import safe_next
 from participation.settings import Settings
 from participation.templating import flash, is_htmx
@@ -192,7 +194,16 @@ async def _post_idea(request: Request) -> Response:
             except DomainError as error:
                 form.add_error(error.field or "title", error.message)
             else:
-                flash(request, _("Thank you! Your idea has been posted."))
+                if idea.moderation_state is ModerationState.PENDING:
+                    flash(
+                        request,
+                        _(
+                            "Thank you! Your idea will be published as soon as the QM team has "
+                            "looked at it."
+                        ),
+                    )
+                else:
+                    flash(request, _("Thank you! Your idea has been posted."))
                 return redirect(url(request, "ideas.detail", idea_id=idea.id))
     return render(
         request, "ideas/form.html", _form_context(request, area, form, None), status_code=422
@@ -205,6 +216,7 @@ async def load_idea(
     ideas = IdeaService(session)
     idea = await ideas.get(request.path_params["idea_id"], with_photos=with_photos)
     viewer = await ideas.viewer(request.state.user, idea.area)
+    ideas.check_readable(viewer, idea)
     return idea, viewer
 
 
@@ -212,11 +224,14 @@ async def detail_context(
     request: Request, session: AsyncSession, idea: Idea, viewer: Viewer, **extra: Any
 ) -> dict[str, Any]:
     ideas = IdeaService(session)
-    threads = await CommentService(session).threads(idea)
+    threads = await CommentService(session).threads(idea, viewer)
     supported = await ideas.supported_ids(viewer.user, [idea.id])
-    authors = {idea.author_id} | {
-        c.author_id for t in threads for c in [t.comment, *t.replies] if c.author_id
-    }
+    answers = await AnswerService(session).answers_of(idea)
+    authors = (
+        {idea.author_id}
+        | {c.author_id for t in threads for c in [t.comment, *t.replies] if c.author_id}
+        | {a.author_id for a in answers if a.author_id}
+    )
     staff = await AreaService(session).staff_roles(idea.area, {a for a in authors if a})
     comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
     comment_form.language.localise()
@@ -227,7 +242,13 @@ async def detail_context(
         "threads": threads,
         "supported": supported,
         "can_edit": ideas.can_edit(viewer, idea),
+        # Others see a hidden idea as a placeholder; its author and the managers see it all.
+        "concealed": idea.moderation_state is ModerationState.HIDDEN
+        and not viewer.sees_unpublished(idea.author_id),
         "staff": staff,
+        "answers": answers,
+        "is_moderator": viewer.is_manager,  # the area's managers and the district office
+        "intake_contact": await IntakeService(session).private_contact(viewer, idea),
         "comment_form": comment_form,
         "photo_url": photo_url(request),
         **extra,
@@ -305,7 +326,9 @@ async def _save_idea(request: Request) -> Response:
 
 
 async def photo(request: Request) -> Response:
-    """One stored size of a photo; cached for good, as its address names its content."""
+    """One stored size of a photo; cached for good, as its address names its content. The
+    photos of an idea that is hidden or waits for review are shown only to its author and the
+    area's managers, and never cached."""
     async with database(request).session() as session:
         variant = await PhotoService(session).variant(request.path_params["variant_id"])
     digest = request.path_params["digest"]
@@ -315,6 +338,18 @@ async def photo(request: Request) -> Response:
         or variant.sha256[: len(digest)] != digest
     ):
         raise HTTPException(404)
+    if not variant.public:
+        async with transaction(request) as session:
+            ideas = IdeaService(session)
+            idea = await ideas.get(variant.idea_id)
+            viewer = await ideas.viewer(request.state.user, idea.area)
+            if not viewer.sees_unpublished(idea.author_id):
+                raise HTTPException(404)
+            return Response(
+                variant.content,
+                media_type="image/jpeg",
+                headers={"cache-control": "private, no-store"},
+            )
     etag = f'"{variant.sha256}"'
     headers = {"cache-control": "public, max-age=31536000, immutable", "etag": etag}
     given = request.headers.get("if-none-match", "")

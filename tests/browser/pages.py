@@ -40,7 +40,7 @@ class PageType:
     name: str
     path: str
     """Address template: `{lang}` and the ids of `Site.ids` (discussed_idea, own_idea,
-    own_comment) are filled in."""
+    own_comment, member_id) are filled in."""
     role: Role = "anonymous"
     status: int = 200
     """The HTTP status of the page as shown (after `submit_empty`, of the answer to it)."""
@@ -84,6 +84,45 @@ PAGES: list[PageType] = [
     PageType("admin-managers", "/{lang}/admin/managers", "admin", form="#email-mehringplatz"),
     PageType("not-found", "/{lang}/no-such-page", status=404),
     PageType("form-errors", "/{lang}/signup", status=422, form="#email", submit_empty=True),
+    PageType(
+        "moderation-log",
+        "/{lang}/areas/mehringplatz/moderation/log",
+        "manager",
+        form="#filter-action",
+    ),
+    PageType("moderation-statistics", "/{lang}/areas/mehringplatz/moderation/statistics"),
+    PageType("answer", "/{lang}/ideas/{discussed_idea}/answer", "manager", form="#body"),
+    PageType("intake", "/{lang}/areas/mehringplatz/ideas/intake", "manager", form="#title"),
+    PageType(
+        "moderation-settings",
+        "/{lang}/areas/mehringplatz/moderation/settings",
+        "manager",
+        form="#premoderated",
+    ),
+    PageType(
+        "moderation-person",
+        "/{lang}/areas/mehringplatz/moderation/people/{member_id}",
+        "manager",
+        form="#reason",
+    ),
+    # A member of Mehringplatz reports the author's comment (not their own).
+    PageType("report", "/{lang}/report/comment/{own_comment}", "member", form="#reason-spam"),
+    # The demo data puts reported, hidden and reviewed comments into Mehringplatz's queue.
+    PageType("moderation-queue", "/{lang}/areas/mehringplatz/moderation", "manager", form="#sort"),
+    PageType("moderation-hidden", "/{lang}/areas/mehringplatz/moderation?view=hidden", "manager"),
+    PageType("moderation-overview", "/{lang}/moderation", "manager"),
+    PageType(
+        "moderation-item",
+        "/{lang}/areas/mehringplatz/moderation/comment/{own_comment}",
+        "manager",
+        form="select[name=category]",
+    ),
+    PageType(
+        "moderation-redact",
+        "/{lang}/areas/mehringplatz/moderation/comment/{own_comment}/redact",
+        "manager",
+        form="#reason",
+    ),
 ]
 
 assert len({p.name for p in PAGES}) == len(PAGES), "page type names must be unique"
@@ -140,6 +179,7 @@ def build_site(browser: Browser, base_url: str, make_user: MakeUser) -> Site:
         "manager": make_user(manager_of=["mehringplatz"]),
         "admin": make_user(admin=True),
     }
+    site.ids["member_id"] = people["member"].id
     for role, person in people.items():
         context = browser.new_context(base_url=base_url, viewport=PHONE, locale="de-DE")
         context.set_default_timeout(TIMEOUT_MS)

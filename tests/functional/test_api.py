@@ -191,3 +191,15 @@ def test_empty_area_csv_has_only_the_header(client: Browser, place: Place) -> No
     rows = list(csv.reader(io.StringIO(client.get(f"/api/areas/{place.slug}/ideas.csv").text)))
     assert len(rows) == 1
     assert rows[0][0] == "id"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(
+    client: Browser, author: Person, place: Place, make_idea: Callable[..., int]
+) -> None:
+    make_idea(place, author, title='=HYPERLINK("http://example.org","Klick")')
+    rows = list(csv.reader(io.StringIO(client.get(f"/api/areas/{place.slug}/ideas.csv").text)))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["title"] == '\'=HYPERLINK("http://example.org","Klick")'
+    # The JSON keeps the text as it was written.
+    (idea,) = client.get(f"/api/areas/{place.slug}/ideas").json()["ideas"]
+    assert idea["title"].startswith("=HYPERLINK")

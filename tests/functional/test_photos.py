@@ -752,13 +752,14 @@ def test_photos_are_served_for_good_with_their_digest(
 
 
 @pytest.mark.parametrize("state", [ModerationState.HIDDEN, ModerationState.PENDING])
-def test_photos_of_ideas_not_shown_are_not_served(
+def test_photos_of_ideas_not_shown_are_served_to_their_author_only(
     state: ModerationState,
     db: Database,
     loop: Loop,
     make_user: MakeUser,
     make_area: MakeArea,
     client: Browser,
+    new_client: Callable[[], Browser],
 ) -> None:
     place = make_area()
     member_browser(make_user, place, client)
@@ -774,7 +775,12 @@ def test_photos_of_ideas_not_shown_are_not_served(
 
     loop.run(hide())
 
+    anonymous = new_client()
     for url in urls:
-        response = client.get(url)
+        response = anonymous.get(url)
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("text/html")
+        # Its author still sees it (the idea page shows it to them), and nothing caches it.
+        own = client.get(url)
+        assert own.status_code == 200
+        assert own.headers["cache-control"] == "private, no-store"

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from participation.accounts.models import Membership, User
 from participation.areas.models import Area
 from participation.db import Database
-from participation.ideas.models import Comment, Idea, Support
+from participation.ideas.models import Comment, Idea, ModerationState, Support
+from participation.moderation.models import Reason
 from tests.conftest import Browser, Loop, Person, Place, page
 
 
@@ -73,6 +74,47 @@ def test_download_contains_everything_about_the_person(
     assert [c["idea"] for c in data["comments"]] == [theirs]
     assert [s["idea"] for s in data["supports"]] == [theirs]
     assert "argon2" not in json.dumps(data["account"]).replace("an argon2 hash", "")
+
+
+def test_download_contains_reports_and_moderation_of_ones_own_texts(
+    client: Browser, active_person: tuple[Person, Place, int, int], db: Database, loop: Loop
+) -> None:
+    _person, _place, own, theirs = active_person
+    report = client.submit(
+        f"/de/report/idea/{theirs}",
+        {"reason": "off_topic", "text": "Gehört nicht hierher."},
+    )
+    assert report.status_code == 303
+
+    async def hide_own() -> None:
+        async with db.session(write=True) as session:
+            await session.execute(
+                update(Idea)
+                .where(Idea.id == own)
+                .values(
+                    moderation_state=ModerationState.HIDDEN,
+                    hidden_category=Reason.SPAM,
+                    hidden_reason="Werbung für ein Geschäft.",
+                )
+            )
+
+    loop.run(hide_own())
+    data = json.loads(client.get("/de/profile/data").text)
+    assert data["reports_you_made"] == [
+        {
+            "idea": theirs,
+            "comment": None,
+            "reason": "off_topic",
+            "text": "Gehört nicht hierher.",
+            "at": data["reports_you_made"][0]["at"],
+            "dealt_with_at": None,
+        }
+    ]
+    (idea,) = data["ideas"]
+    assert idea["moderation"]["state"] == "hidden"
+    assert idea["moderation"]["hidden_because"] == "spam"
+    assert idea["moderation"]["explanation"] == "Werbung für ein Geschäft."
+    assert data["blocks"] == []
 
 
 def counts(db: Database, loop: Loop, user_id: int, idea_id: int, place_id: int) -> dict[str, Any]:

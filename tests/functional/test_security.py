@@ -85,8 +85,10 @@ def _post_routes() -> list[str]:
         for route in mount.routes:
             assert isinstance(route, Route)
             if route.methods and "POST" in route.methods:
+                # Every other path parameter is a database id.
+                known = {"slug": "mehringplatz", "token": "x", "kind": "idea"}
                 path = route.path_format.format(
-                    slug="mehringplatz", idea_id=1, comment_id=1, token="x"
+                    **{name: known.get(name, 1) for name in route.param_convertors}
                 )
                 paths.append("/de" + path)
     return paths
