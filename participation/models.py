@@ -10,6 +10,15 @@ from participation.accounts.models import (
     VerificationEvent,
 )
 from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
+from participation.concepts.models import (
+    Phase,
+    Process,
+    Proposal,
+    ProposalComment,
+    ProposalIdea,
+    ProposalStep,
+    Vote,
+)
 from participation.db import Base
 from participation.ideas.models import (
     Comment,
@@ -52,7 +61,13 @@ __all__ = [
     "ModerationState",
     "OfficialAnswer",
     "OutboxMessage",
+    "Phase",
     "PhotoVariant",
+    "Process",
+    "Proposal",
+    "ProposalComment",
+    "ProposalIdea",
+    "ProposalStep",
     "RateLimitCounter",
     "Report",
     "StakeholderRole",
@@ -60,4 +75,5 @@ __all__ = [
     "User",
     "VerificationCode",
     "VerificationEvent",
+    "Vote",
 ]

@@ -59,6 +59,9 @@ class Concept(Base):
     vision: Mapped[dict[str, str]] = mapped_column(
         Translations, default=dict, comment="Leitbild, language code -> text"
     )
+    profile: Mapped[dict[str, str]] = mapped_column(
+        Translations, default=dict, comment="short area profile, language code -> text"
+    )
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
