@@ -67,7 +67,10 @@ pytest-postgres: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.j
 	  echo "TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; \
 	fi
 
-test: lint typecheck pytest pytest-postgres
+# The SQLite and PostgreSQL runs are independent (own servers, ports and databases): run them
+# side by side, each one's output printed in one piece when it ends.
+test: lint typecheck catalogs tests/browser/node_modules/axe-core/axe.min.js
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
