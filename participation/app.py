@@ -29,6 +29,9 @@ from participation.accounts.tokens import Tokens
 from participation.areas import admin_views as areas_admin
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
+from participation.concepts import manage_views as concepts_manage
+from participation.concepts import views as concepts_views
+from participation.concepts import vote_views as concepts_votes
 from participation.db import Database, query_counter
 from participation.ideas import comment_views as ideas_comment_views
 from participation.ideas import views as ideas_views
@@ -200,6 +203,8 @@ def create_app(settings: Settings) -> Starlette:
         *accounts_recovery.routes,
         *accounts_oidc.routes,
         *accounts_memberships.routes,
+        *concepts_manage.routes,
+        *concepts_votes.routes,
         *ideas_views.routes,
         *ideas_comment_views.routes,
         *moderation_answers.routes,
@@ -208,6 +213,7 @@ def create_app(settings: Settings) -> Starlette:
         *moderation_manage.routes,
         *moderation_members.routes,
         *moderation_views.routes,
+        *concepts_views.routes,
     ]
     routes = [
         Route("/", root, name="root"),

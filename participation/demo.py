@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,8 +12,21 @@ from participation.accounts.models import Membership, MembershipRole, Stakeholde
 from participation.accounts.services import AccountService
 from participation.areas.models import Area, AreaManager, AreaStatus, Concept, FieldOfAction
 from participation.areas.services import AreaService
+from participation.concepts.models import (
+    Choice,
+    Fund,
+    Phase,
+    PhaseKind,
+    Process,
+    Progress,
+    Proposal,
+    ProposalIdea,
+    ProposalStep,
+    Vote,
+)
 from participation.db import Database, utcnow
 from participation.errors import DomainError
+from participation.i18n import BERLIN
 from participation.ideas.models import Comment, Idea, IdeaStatus, ModerationState, Support
 from participation.moderation.log import record
 from participation.moderation.models import Action, Reason, Report
@@ -135,6 +148,7 @@ async def seed_demo(database_url: str, *, only_if_empty: bool = True) -> bool:
                             )
                         )
             await _seed_moderation(session, content.MODERATION, areas, fields, users, now)
+            await _seed_concepts(session, content, areas, fields, users, now)
         return True
     finally:
         await db.dispose()
@@ -231,6 +245,101 @@ async def _seed_moderation(
                 reason=item["review"],
                 **labels,
             )
+
+
+async def _seed_concepts(
+    session: AsyncSession,
+    content: Any,
+    areas: dict[str, Area],
+    fields: dict[tuple[str, str], FieldOfAction],
+    users: dict[str, User],
+    now: datetime,
+) -> None:
+    """Proposals in each active area's current concept and a process per area: Mehringplatz
+    votes now, Wassertorplatz discusses its proposals, Zentrum Kreuzberg has voted."""
+    today = now.astimezone(BERLIN).date()
+
+    def berlin_midnight(offset: int) -> datetime:
+        day = today + timedelta(days=offset)
+        return datetime(day.year, day.month, day.day, tzinfo=BERLIN).astimezone(UTC)
+
+    concepts = {
+        concept.area_id: concept
+        for concept in (
+            await session.execute(select(Concept).where(Concept.is_current.is_(True)))
+        ).scalars()
+    }
+    ideas = {idea.title: idea for idea in (await session.execute(select(Idea))).scalars()}
+    proposals: dict[str, list[Proposal]] = {}
+    for position, data in enumerate(content.PROPOSALS):
+        area = areas[data["area"]]
+        proposal = Proposal(
+            concept_id=concepts[area.id].id,
+            field_id=fields[(area.slug, data["field"])].id,
+            title=data["title"],
+            description=data["description"],
+            effect=data["effect"],
+            fund=Fund(data["fund"]),
+            amount=data["amount"],
+            position=position,
+            created_by_id=None,
+        )
+        session.add(proposal)
+        await session.flush()
+        proposals.setdefault(area.slug, []).append(proposal)
+        for title in data["ideas"]:
+            session.add(ProposalIdea(proposal_id=proposal.id, idea_id=ideas[title].id))
+            if ideas[title].status in (IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW):
+                ideas[title].status = IdeaStatus.ACCEPTED
+        for progress, days_ago, note in data.get("steps", []):
+            session.add(
+                ProposalStep(
+                    proposal_id=proposal.id,
+                    progress=Progress(progress),
+                    happened_on=today - timedelta(days=days_ago),
+                    note=note,
+                )
+            )
+            proposal.progress = Progress(progress)
+    for slug, data in content.PROCESSES.items():
+        area = areas[slug]
+        process = Process(
+            concept_id=concepts[area.id].id,
+            voter_roles=data["voter_roles"],
+            verified_only=data["verified_only"],
+            show_running_totals=data.get("show_running_totals", False),
+        )
+        session.add(process)
+        await session.flush()
+        for kind, (first, last) in data["phases"].items():
+            session.add(
+                Phase(
+                    process_id=process.id,
+                    kind=PhaseKind(kind),
+                    starts_at=berlin_midnight(first),
+                    ends_at=berlin_midnight(last + 1),
+                )
+            )
+        for key, choice in data["votes"].items():
+            roles = (
+                await session.execute(
+                    select(MembershipRole.role)
+                    .join(Membership, Membership.id == MembershipRole.membership_id)
+                    .where(Membership.user_id == users[key].id, Membership.area_id == area.id)
+                )
+            ).scalars()
+            role_values = sorted(role.value for role in roles)
+            for proposal in proposals.get(slug, []):
+                session.add(
+                    Vote(
+                        proposal_id=proposal.id,
+                        user_id=users[key].id,
+                        choice=Choice(choice),
+                        roles=role_values,
+                    )
+                )
+                counter = f"{choice}_count"
+                setattr(proposal, counter, (getattr(proposal, counter) or 0) + 1)
 
 
 async def _manager_of(session: AsyncSession, area: Area) -> User | None:

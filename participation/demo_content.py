@@ -7,7 +7,7 @@ the reserved ``demo.invalid`` domain and all links point to ``example.org``.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 Language = Literal["de", "en", "tr", "ar"]
 AreaStatus = Literal["active", "consolidation"]
@@ -2462,3 +2462,187 @@ MODERATION = {
     ],
 }
 """Moderation in the demo: something in the queue for each demo manager to try."""
+
+
+PROPOSALS: list[dict[str, Any]] = [
+    # Mehringplatz: the vote is running now.
+    {
+        "area": "mehringplatz",
+        "field": "public-space",
+        "fund": "building",
+        "amount": 180_000,
+        "ideas": ["Schattenbäume für den inneren Ring des Mehringplatzes"],
+        "title": {
+            "de": "Schattenbäume und Sitzplätze im inneren Ring",
+            "tr": "İç halkada gölge veren ağaçlar ve oturma yerleri",
+            "ar": "أشجار ظليلة ومقاعد في الحلقة الداخلية",
+            "en": "Shade trees and seats in the inner ring",
+        },
+        "description": {
+            "de": (
+                "Zwölf Bäume mit großen Kronen und acht Bänke mit Rückenlehne im inneren Ring "
+                "des Platzes, abgestimmt mit dem Grünflächenamt."
+            ),
+            "tr": (
+                "Meydanın iç halkasına geniş taçlı on iki ağaç ve sırtlıklı sekiz bank; park "
+                "dairesi ile birlikte planlanır."
+            ),
+            "en": (
+                "Twelve trees with wide crowns and eight benches with backrests in the inner "
+                "ring of the square, planned with the parks department."
+            ),
+        },
+        "effect": {
+            "de": "Kühle Orte im Sommer, vor allem für Ältere und Familien mit kleinen Kindern.",
+        },
+    },
+    {
+        "area": "mehringplatz",
+        "field": "integration",
+        "fund": "action",
+        "amount": 1_200,
+        "ideas": ["Ayda bir Türkçe-Almanca kadın kahvaltısı"],
+        "title": {
+            "de": "Monatliches Frauenfrühstück auf Deutsch und Türkisch",
+            "tr": "Ayda bir Almanca-Türkçe kadın kahvaltısı",
+            "ar": "فطور شهري للنساء بالألمانية والتركية",
+        },
+        "description": {
+            "de": (
+                "Ein Frühstück im Nachbarschaftsraum an jedem ersten Samstag, mit "
+                "Kinderbetreuung; Lebensmittel und Material aus dem Aktionsfonds."
+            ),
+            "tr": (
+                "Her ayın ilk cumartesi komşuluk odasında kahvaltı, çocuk bakımı ile; "
+                "yiyecek ve malzeme Aktionsfonds'tan."
+            ),
+        },
+        "effect": {"de": "Nachbarinnen lernen sich kennen, auch über die Sprachen hinweg."},
+    },
+    {
+        "area": "mehringplatz",
+        "field": "education",
+        "fund": "project",
+        "amount": 24_000,
+        "ideas": ["ساعة قراءة للأطفال باللغتين العربية والألمانية"],
+        "title": {
+            "de": "Zweisprachige Lesestunden für Kinder",
+            "ar": "ساعات قراءة ثنائية اللغة للأطفال",
+            "en": "Bilingual reading hours for children",
+        },
+        "description": {
+            "de": (
+                "Zwei Jahre lang jede Woche Lesestunden auf Arabisch und Deutsch, Türkisch und "
+                "Deutsch in der Stadtteilbibliothek, mit Honoraren für die Vorleserinnen."
+            ),
+            "ar": (
+                "لمدة عامين، ساعات قراءة أسبوعية بالعربية والألمانية والتركية والألمانية في "
+                "مكتبة الحي، مع مكافآت للقارئات."
+            ),
+        },
+        "effect": {"de": "Kinder lesen mehr und erleben ihre Familiensprachen als Stärke."},
+    },
+    # Wassertorplatz: the proposals are open for comments.
+    {
+        "area": "wassertorplatz",
+        "field": "health",
+        "fund": "project",
+        "amount": 8_500,
+        "ideas": [],
+        "title": {
+            "de": "Bewegungsparcours für alle Generationen",
+            "tr": "Her yaştan insan için hareket parkuru",
+            "en": "An exercise trail for all generations",
+        },
+        "description": {
+            "de": "Sechs Stationen im Park mit Anleitungen in mehreren Sprachen.",
+            "tr": "Parkta birçok dilde açıklamalı altı istasyon.",
+        },
+        "effect": {"de": "Mehr Bewegung im Alltag, kostenlos und draußen."},
+    },
+    {
+        "area": "wassertorplatz",
+        "field": "participation",
+        "fund": "action",
+        "amount": 900,
+        "ideas": [],
+        "title": {
+            "de": "Kiezversammlungen mit Übersetzung",
+            "ar": "اجتماعات الحي مع ترجمة",
+        },
+        "description": {
+            "de": "Zwei Kiezversammlungen im Jahr mit Dolmetscherinnen für Türkisch und Arabisch.",
+        },
+        "effect": {"de": "Mehr Menschen aus dem Kiez reden mit."},
+    },
+    # Zentrum Kreuzberg: the vote is over; the Quartiersrat has decided.
+    {
+        "area": "zentrum-kreuzberg",
+        "field": "public-space",
+        "fund": "project",
+        "amount": 12_000,
+        "ideas": [],
+        "title": {
+            "de": "Saubere Hauseingänge an der Oranienstraße",
+            "tr": "Oranienstraße'de temiz bina girişleri",
+        },
+        "description": {
+            "de": "Gemeinsame Putzaktionen, mehr Mülleimer und Schilder in vier Sprachen.",
+        },
+        "effect": {"de": "Weniger Müll und mehr Rücksicht vor den Häusern."},
+        "steps": [("decided", 20, ""), ("funded", 8, "")],
+    },
+    {
+        "area": "zentrum-kreuzberg",
+        "field": "integration",
+        "fund": "action",
+        "amount": 1_500,
+        "ideas": [],
+        "title": {"de": "Straßenfest der Gewerbetreibenden", "en": "A street party of the shops"},
+        "description": {"de": "Ein Fest der Läden und Cafés mit Musik aus dem Kiez."},
+        "effect": {"de": "Die Gewerbetreibenden und die Nachbarschaft lernen sich kennen."},
+        "steps": [("dropped", 15, "Der Quartiersrat fördert stattdessen das Hoffest im Juni.")],
+    },
+]
+"""Proposals (measures) of the current concepts, with the ideas they came from (by title)."""
+
+PROCESSES: dict[str, dict[str, Any]] = {
+    # Days relative to the day the demo data is loaded: each phase as (first day, last day).
+    "mehringplatz": {
+        "voter_roles": ["resident", "business", "owner", "institution"],
+        "verified_only": False,
+        "phases": {
+            "ideas": (-60, -31),
+            "consultation": (-30, -8),
+            "voting": (-7, 14),
+            "decision": (15, 45),
+            "implementation": (46, 800),
+        },
+        "votes": {"resident": "yes", "ayse": "yes", "omar": "abstain", "sophie": "no"},
+    },
+    "wassertorplatz": {
+        "voter_roles": ["resident", "business"],
+        "verified_only": True,
+        "phases": {
+            "ideas": (-40, -11),
+            "consultation": (-10, 20),
+            "voting": (21, 35),
+            "decision": (36, 60),
+        },
+        "votes": {},
+    },
+    "zentrum-kreuzberg": {
+        "voter_roles": [],
+        "verified_only": False,
+        "show_running_totals": False,
+        "phases": {
+            "ideas": (-120, -91),
+            "consultation": (-90, -61),
+            "voting": (-60, -31),
+            "decision": (-30, -1),
+            "implementation": (0, 700),
+        },
+        "votes": {"karim": "yes", "nour": "yes", "anna": "no", "jonas": "yes", "emre": "abstain"},
+    },
+}
+"""The participation process of each active area's current concept."""

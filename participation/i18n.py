@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from participation import ROOT
@@ -116,6 +116,17 @@ def negotiate(accept_language: str | None) -> str | None:
 
 def format_number(value: float) -> str:
     return format_decimal(value, locale=get_locale())
+
+
+def format_euros(value: int) -> str:
+    """An amount in whole euros, as the current language writes money (e.g. "1.500 €")."""
+    pattern = Locale.parse(get_locale()).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(value, "EUR", locale=get_locale(), format=pattern, currency_digits=False)
+
+
+def format_calendar_day(value: date) -> str:
+    """A calendar day (no time, no time zone) in the current language."""
+    return format_date(value, format="long", locale=get_locale())
 
 
 def format_day(value: datetime) -> str:

@@ -55,6 +55,8 @@ def create_environment(templates_dir: Path, assets: Assets) -> jinja2.Environmen
     env.filters.update(
         text=render_text,
         number=lambda value: i18n.format_number(value),
+        euros=lambda value: i18n.format_euros(value),
+        calendar_day=lambda value: i18n.format_calendar_day(value),
         day=lambda value: i18n.format_day(value),
         moment=lambda value: i18n.format_moment(value),
         age=lambda value: i18n.format_age(value, utcnow()),

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.areas.services import AreaService
+from participation.concepts.process import ProcessService
 from participation.errors import DomainError
 from participation.ideas.services import IdeaFilter, IdeaService
 from participation.web import error_page, render, transaction
@@ -26,11 +27,22 @@ async def area_detail(request: Request) -> Response:
         except DomainError as error:
             return error_page(request, error)
         concept = await AreaService(session).current_concept(area)
+        status = (
+            await ProcessService(session).status(concept, request.state.user)
+            if concept is not None
+            else None
+        )
         latest = await ideas.find(area, IdeaFilter(), per_page=5)
     return render(
         request,
         "areas/detail.html",
-        {"area": area, "concept": concept, "latest": latest, "viewer": viewer},
+        {
+            "area": area,
+            "concept": concept,
+            "status": status,
+            "latest": latest,
+            "viewer": viewer,
+        },
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, delete, exists, func, literal, select, update
+from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,6 +141,30 @@ class IdeaInput:
     field_id: int
     place: str | None
     language: str
+
+
+async def followers(
+    session: AsyncSession, idea_ids: Sequence[int], *, except_user_id: int
+) -> dict[int, list[User]]:
+    """The authors and supporters of these ideas with a confirmed address, per idea, without
+    the person who acts: who is told what became of an idea (one query)."""
+    if not idea_ids:
+        return {}
+    supporters = select(Support.user_id).where(Support.idea_id == Idea.id).correlate(Idea)
+    rows = await session.execute(
+        select(Idea.id, User)
+        .join(User, or_(User.id == Idea.author_id, User.id.in_(supporters)))
+        .where(
+            Idea.id.in_(list(idea_ids)),
+            User.id != except_user_id,
+            User.email_verified_at.is_not(None),
+        )
+        .order_by(Idea.id, User.id)
+    )
+    people: dict[int, list[User]] = {}
+    for idea_id, person in rows.all():
+        people.setdefault(idea_id, []).append(person)
+    return people
 
 
 class IdeaService:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Area
 from participation.areas.services import AreaService
+from participation.concepts.services import ProposalService
 from participation.errors import DomainError, NotMember
 from participation.i18n import get_locale, ngettext
 from participation.i18n import gettext as _
@@ -227,6 +228,12 @@ async def detail_context(
     threads = await CommentService(session).threads(idea, viewer)
     supported = await ideas.supported_ids(viewer.user, [idea.id])
     answers = await AnswerService(session).answers_of(idea)
+    # Only an idea taken into a concept can belong to a proposal: others cost no query.
+    proposals = (
+        await ProposalService(session).proposals_for_idea(idea.id)
+        if idea.status in (IdeaStatus.ACCEPTED, IdeaStatus.IMPLEMENTED)
+        else []
+    )
     authors = (
         {idea.author_id}
         | {c.author_id for t in threads for c in [t.comment, *t.replies] if c.author_id}
@@ -247,6 +254,7 @@ async def detail_context(
         and not viewer.sees_unpublished(idea.author_id),
         "staff": staff,
         "answers": answers,
+        "proposals": proposals,
         "is_moderator": viewer.is_manager,  # the area's managers and the district office
         "intake_contact": await IntakeService(session).private_contact(viewer, idea),
         "comment_form": comment_form,

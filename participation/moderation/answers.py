@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -13,7 +13,8 @@ from participation.accounts.models import User
 from participation.errors import Conflict
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
-from participation.ideas.models import Idea, IdeaStatus, ModerationState, Support
+from participation.ideas.models import Idea, IdeaStatus, ModerationState
+from participation.ideas.services import followers
 from participation.moderation.access import require_moderator
 from participation.moderation.log import record
 from participation.moderation.models import Action, OfficialAnswer
@@ -120,17 +121,8 @@ class AnswerService:
         """One mail per author or supporter, each in their own language (one query); only to
         confirmed addresses."""
         assert self.renderer is not None and self.link is not None
-        supporters = select(Support.user_id).where(Support.idea_id == idea.id)
-        people: list[ColumnElement[bool]] = [User.id.in_(supporters)]
-        if idea.author_id is not None:
-            people.append(User.id == idea.author_id)
-        recipients = (
-            await self.session.execute(
-                select(User)
-                .where(or_(*people), User.id != actor.id, User.email_verified_at.is_not(None))
-                .order_by(User.id)
-            )
-        ).scalars()
+        people = await followers(self.session, [idea.id], except_user_id=actor.id)
+        recipients = people.get(idea.id, [])
         mails = []
         for person in recipients:
             locale = person.preferred_locale

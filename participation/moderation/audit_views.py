@@ -49,6 +49,7 @@ ACTION_LABELS = {
     Action.ANSWER: _l("Official answer"),
     Action.INTAKE: _l("Idea entered on someone's behalf"),
     Action.SETTINGS: _l("Moderation settings changed"),
+    Action.CONCEPT: _l("Concept, proposals or process changed"),
     Action.APPOINT: _l("Manager appointed"),
     Action.REMOVE_MANAGER: _l("Manager removed"),
 }

@@ -136,6 +136,7 @@ class Action(enum.Enum):
     ANSWER = "answer"  # official answer and status
     INTAKE = "intake"  # idea entered on someone's behalf
     SETTINGS = "settings"  # the area's moderation settings changed
+    CONCEPT = "concept"  # the IHEK, its proposals or its participation process changed
     APPOINT = "appoint"  # a manager appointed
     REMOVE_MANAGER = "remove_manager"
 

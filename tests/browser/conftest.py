@@ -152,7 +152,8 @@ def assert_no_horizontal_scrolling(page: Page) -> None:
 def screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret would inject a <style>, which the CSP refuses.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

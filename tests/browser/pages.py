@@ -123,6 +123,18 @@ PAGES: list[PageType] = [
         "manager",
         form="#reason",
     ),
+    # The IHEK: the demo data's Mehringplatz votes now.
+    PageType("concept", "/{lang}/areas/mehringplatz/concept"),
+    PageType("concept-member", "/{lang}/areas/mehringplatz/concept", "member"),
+    PageType("proposal", "/{lang}/proposals/{proposal}"),
+    PageType("proposal-vote", "/{lang}/proposals/{proposal}", "member", form="[name=choice]"),
+    PageType("results", "/{lang}/areas/zentrum-kreuzberg/concept/results"),
+    PageType("process", "/{lang}/areas/mehringplatz/concept/process", "manager"),
+    PageType("concept-new", "/{lang}/areas/mehringplatz/concepts/new", "manager"),
+    PageType("concept-edit", "/{lang}/concepts/{concept}/edit", "manager"),
+    PageType("proposal-new", "/{lang}/concepts/{concept}/proposals/new", "manager"),
+    PageType("proposal-edit", "/{lang}/proposals/{proposal}/edit", "manager"),
+    PageType("progress", "/{lang}/proposals/{proposal}/progress", "manager"),
 ]
 
 assert len({p.name for p in PAGES}) == len(PAGES), "page type names must be unique"
@@ -170,6 +182,17 @@ def discussed_idea(page: Page) -> dict[str, Any]:
     raise AssertionError(f"no demo idea with comments and a reply among {candidates}")
 
 
+def demo_proposal(page: Page) -> tuple[int, int]:
+    """A proposal of Mehringplatz's current concept (the demo data votes there now), and the
+    concept's id."""
+    page.goto("/de/areas/mehringplatz/concept")
+    card = page.locator(".proposal-card").first.get_attribute("id") or ""
+    proposal = int(card.removeprefix("proposal-"))
+    page.goto(f"/de/proposals/{proposal}")
+    crumb = page.locator('.breadcrumbs a[href^="/de/concepts/"]').first.get_attribute("href")
+    return proposal, int((crumb or "").rsplit("/", 1)[-1])
+
+
 def build_site(browser: Browser, base_url: str, make_user: MakeUser) -> Site:
     site = Site()
     people: dict[Role, Person] = {
@@ -189,6 +212,7 @@ def build_site(browser: Browser, base_url: str, make_user: MakeUser) -> Site:
                 idea = discussed_idea(page)
                 site.ids["discussed_idea"] = idea["id"]
                 site.languages[idea["title"]] = idea["language"]
+                site.ids["proposal"], site.ids["concept"] = demo_proposal(page)
             sign_in_through_form(page, person)
             if role == "author":
                 site.ids["own_idea"] = post_idea(page)
