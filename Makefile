@@ -59,10 +59,12 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests
 pytest: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
-# The same suite against PostgreSQL, when TEST_POSTGRES_URL names a server (.ci/run starts one).
+# The same suite against PostgreSQL, when TEST_POSTGRES_URL names a server (.ci/run starts one),
+# except the page matrix (tests/browser/test_accessibility.py): how pages render does not depend
+# on the database, and the SQLite run checks it. The browser journeys run on both.
 pytest-postgres: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.js
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -m "not page_matrix"; \
 	else \
 	  echo "TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; \
 	fi

@@ -58,7 +58,9 @@ from tests.browser.pages import (
 )
 from tests.conftest import ROOT, Server
 
-pytestmark = pytest.mark.browser
+# Rendering checks of every page type in every language and size: they do not depend on the
+# database, so the PostgreSQL run leaves them to the SQLite run (see the Makefile).
+pytestmark = [pytest.mark.browser, pytest.mark.page_matrix]
 
 NewContext = Callable[..., BrowserContext]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
