@@ -2,7 +2,7 @@
 
 The module holds pure data: areas, fields of action, guiding visions, demo users and ideas
 with supporters and comments in German, English, Turkish and Arabic. All e-mail addresses use
-the reserved ``demo.invalid`` domain and all links point to ``example.org``.
+the reserved ``demo.example.org`` domain (RFC 2606) and all links point to ``example.org``.
 """
 
 from __future__ import annotations
@@ -425,7 +425,7 @@ CONCEPT_VISION: dict[str, dict[str, str]] = {
 USERS: list[UserData] = [
     {
         "key": "resident",
-        "email": "resident@demo.invalid",
+        "email": "resident@demo.example.org",
         "display_name": "Sabine Krüger",
         "locale": "de",
         "roles": {"mehringplatz": ["resident"]},
@@ -434,7 +434,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "business",
-        "email": "business@demo.invalid",
+        "email": "business@demo.example.org",
         "display_name": "Mehmet Yıldız",
         "locale": "tr",
         "roles": {"mehringplatz": ["business"], "zentrum-kreuzberg": ["business"]},
@@ -443,7 +443,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "owner",
-        "email": "owner@demo.invalid",
+        "email": "owner@demo.example.org",
         "display_name": "Christiane Bergmann",
         "locale": "de",
         "roles": {"mehringplatz": ["owner"], "wassertorplatz": ["owner"]},
@@ -452,7 +452,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "manager-mehringplatz",
-        "email": "manager-mehringplatz@demo.invalid",
+        "email": "manager-mehringplatz@demo.example.org",
         "display_name": "Jana Vogel",
         "locale": "de",
         "roles": {},
@@ -461,7 +461,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "manager-wassertorplatz",
-        "email": "manager-wassertorplatz@demo.invalid",
+        "email": "manager-wassertorplatz@demo.example.org",
         "display_name": "Tobias Lange",
         "locale": "de",
         "roles": {},
@@ -470,7 +470,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "manager-zentrum-kreuzberg",
-        "email": "manager-zentrum-kreuzberg@demo.invalid",
+        "email": "manager-zentrum-kreuzberg@demo.example.org",
         "display_name": "Derya Aksoy",
         "locale": "de",
         "roles": {},
@@ -479,7 +479,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "admin",
-        "email": "admin@demo.invalid",
+        "email": "admin@demo.example.org",
         "display_name": "Lena Hoffmann",
         "locale": "de",
         "roles": {},
@@ -488,7 +488,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "ayse",
-        "email": "ayse.demir@demo.invalid",
+        "email": "ayse.demir@demo.example.org",
         "display_name": "Ayşe Demir",
         "locale": "tr",
         "roles": {"mehringplatz": ["resident"]},
@@ -497,7 +497,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "omar",
-        "email": "omar.haddad@demo.invalid",
+        "email": "omar.haddad@demo.example.org",
         "display_name": "Omar Haddad",
         "locale": "ar",
         "roles": {"mehringplatz": ["resident"]},
@@ -506,7 +506,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "rania",
-        "email": "rania.saleh@demo.invalid",
+        "email": "rania.saleh@demo.example.org",
         "display_name": "Rania Saleh",
         "locale": "ar",
         "roles": {"mehringplatz": ["resident", "institution"]},
@@ -515,7 +515,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "greta",
-        "email": "greta.schulz@demo.invalid",
+        "email": "greta.schulz@demo.example.org",
         "display_name": "Greta Schulz",
         "locale": "de",
         "roles": {"mehringplatz": ["institution"], "wassertorplatz": ["institution"]},
@@ -524,7 +524,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "sophie",
-        "email": "sophie.martin@demo.invalid",
+        "email": "sophie.martin@demo.example.org",
         "display_name": "Sophie Martin",
         "locale": "en",
         "roles": {"mehringplatz": ["resident"]},
@@ -533,7 +533,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "ingrid",
-        "email": "ingrid.wolff@demo.invalid",
+        "email": "ingrid.wolff@demo.example.org",
         "display_name": "Ingrid Wolff",
         "locale": "de",
         "roles": {"mehringplatz": ["resident"], "zentrum-kreuzberg": ["institution"]},
@@ -542,7 +542,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "fatma",
-        "email": "fatma.kaya@demo.invalid",
+        "email": "fatma.kaya@demo.example.org",
         "display_name": "Fatma Kaya",
         "locale": "tr",
         "roles": {"wassertorplatz": ["resident"]},
@@ -551,7 +551,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "layla",
-        "email": "layla.nasser@demo.invalid",
+        "email": "layla.nasser@demo.example.org",
         "display_name": "Layla Nasser",
         "locale": "ar",
         "roles": {"wassertorplatz": ["resident"]},
@@ -560,7 +560,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "thomas",
-        "email": "thomas.becker@demo.invalid",
+        "email": "thomas.becker@demo.example.org",
         "display_name": "Thomas Becker",
         "locale": "de",
         "roles": {"wassertorplatz": ["resident", "owner"]},
@@ -569,7 +569,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "piotr",
-        "email": "piotr.kowalski@demo.invalid",
+        "email": "piotr.kowalski@demo.example.org",
         "display_name": "Piotr Kowalski",
         "locale": "en",
         "roles": {"wassertorplatz": ["business"]},
@@ -578,7 +578,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "mariam",
-        "email": "mariam.yousef@demo.invalid",
+        "email": "mariam.yousef@demo.example.org",
         "display_name": "Mariam Yousef",
         "locale": "ar",
         "roles": {"wassertorplatz": ["institution"], "duettmann-siedlung": ["resident"]},
@@ -587,7 +587,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "zeynep",
-        "email": "zeynep.celik@demo.invalid",
+        "email": "zeynep.celik@demo.example.org",
         "display_name": "Zeynep Çelik",
         "locale": "tr",
         "roles": {"wassertorplatz": ["resident"]},
@@ -596,7 +596,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "hueseyin",
-        "email": "hueseyin.arslan@demo.invalid",
+        "email": "hueseyin.arslan@demo.example.org",
         "display_name": "Hüseyin Arslan",
         "locale": "tr",
         "roles": {"zentrum-kreuzberg": ["business"], "duettmann-siedlung": ["resident"]},
@@ -605,7 +605,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "karim",
-        "email": "karim.almasri@demo.invalid",
+        "email": "karim.almasri@demo.example.org",
         "display_name": "Karim Al-Masri",
         "locale": "ar",
         "roles": {"zentrum-kreuzberg": ["resident", "business"]},
@@ -614,7 +614,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "nour",
-        "email": "nour.khalil@demo.invalid",
+        "email": "nour.khalil@demo.example.org",
         "display_name": "Nour Khalil",
         "locale": "ar",
         "roles": {"zentrum-kreuzberg": ["resident"]},
@@ -623,7 +623,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "anna",
-        "email": "anna.nowak@demo.invalid",
+        "email": "anna.nowak@demo.example.org",
         "display_name": "Anna Nowak",
         "locale": "en",
         "roles": {"zentrum-kreuzberg": ["resident"], "mariannenplatz": ["resident"]},
@@ -632,7 +632,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "emre",
-        "email": "emre.sahin@demo.invalid",
+        "email": "emre.sahin@demo.example.org",
         "display_name": "Emre Şahin",
         "locale": "tr",
         "roles": {"zentrum-kreuzberg": ["resident"], "mariannenplatz": ["institution"]},
@@ -641,7 +641,7 @@ USERS: list[UserData] = [
     },
     {
         "key": "jonas",
-        "email": "jonas.weber@demo.invalid",
+        "email": "jonas.weber@demo.example.org",
         "display_name": "Jonas Weber",
         "locale": "de",
         "roles": {"zentrum-kreuzberg": ["resident"], "mariannenplatz": ["institution"]},
@@ -2317,15 +2317,15 @@ def check() -> None:
     emails = [u["email"] for u in USERS]
     assert len(keys) == len(set(keys)), "duplicate user keys"
     assert len(emails) == len(set(emails)), "duplicate e-mail addresses"
-    assert all(e.endswith("@demo.invalid") for e in emails)
+    assert all(e.endswith("@demo.example.org") for e in emails)
     for required in (
-        "resident@demo.invalid",
-        "business@demo.invalid",
-        "owner@demo.invalid",
-        "manager-mehringplatz@demo.invalid",
-        "manager-wassertorplatz@demo.invalid",
-        "manager-zentrum-kreuzberg@demo.invalid",
-        "admin@demo.invalid",
+        "resident@demo.example.org",
+        "business@demo.example.org",
+        "owner@demo.example.org",
+        "manager-mehringplatz@demo.example.org",
+        "manager-wassertorplatz@demo.example.org",
+        "manager-zentrum-kreuzberg@demo.example.org",
+        "admin@demo.example.org",
     ):
         assert required in emails, required
     users = {u["key"]: u for u in USERS}
