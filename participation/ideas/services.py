@@ -339,7 +339,7 @@ class IdeaService:
 
     # -- writing ------------------------------------------------------------------------
 
-    async def _check_input(self, area: Area, data: IdeaInput) -> FieldOfAction:
+    async def check_input(self, area: Area, data: IdeaInput) -> FieldOfAction:
         if data.language not in CONTENT_LANGUAGES:
             raise Conflict(_("Please choose a language from the list."), field="language")
         field_ = await AreaService(self.session).field(area, data.field_id)
@@ -363,26 +363,45 @@ class IdeaService:
         """Post an idea in the area as the viewer, with up to MAX_PHOTOS photos; raise when
         they may not."""
         user = self.require_participant(viewer, area)
-        await self._check_input(area, data)
+        await self.check_input(area, data)
         self._check_photos(photos, MAX_PHOTOS)
         waits = area.premoderated and not viewer.is_manager
+        idea = await self.add(
+            area,
+            user,
+            data,
+            state=ModerationState.PENDING if waits else ModerationState.VISIBLE,
+        )
+        await PhotoService(self.session).add(idea.id, photos, language=data.language)
+        return idea
+
+    async def add(
+        self,
+        area: Area,
+        author: User,
+        data: IdeaInput,
+        *,
+        state: ModerationState,
+        submitted_by_office: bool = False,
+    ) -> Idea:
+        """Store an idea whose input was checked, keeping the area's count of shown ideas."""
         idea = Idea(
             area_id=area.id,
             field_id=data.field_id,
-            author_id=user.id,
+            author_id=author.id,
             title=data.title,
             body=data.body,
             place=data.place or None,
             language=data.language,
-            moderation_state=ModerationState.PENDING if waits else ModerationState.VISIBLE,
+            moderation_state=state,
+            submitted_by_office=submitted_by_office,
         )
         self.session.add(idea)
-        if not waits:
+        if state is ModerationState.VISIBLE:
             await self.session.execute(
                 update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
             )
         await self.session.flush()
-        await PhotoService(self.session).add(idea.id, photos, language=data.language)
         return idea
 
     async def edit(
@@ -399,7 +418,7 @@ class IdeaService:
         user = self.require_participant(viewer, idea.area)
         if idea.author_id != user.id:
             raise Forbidden(_("Only the author can edit this idea."))
-        await self._check_input(idea.area, data)
+        await self.check_input(idea.area, data)
         album = PhotoService(self.session)
         if photos:
             # Edits of one idea count its photos one after the other (a no-op on SQLite, where

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation.accounts.models import User
 from participation.areas.models import Area
-from participation.areas.services import AreaService
-from participation.errors import Conflict, Forbidden
-from participation.i18n import CONTENT_LANGUAGES
+from participation.errors import Forbidden
 from participation.i18n import gettext as _
 from participation.ideas.models import Idea, ModerationState
-from participation.ideas.services import IdeaInput, Viewer
+from participation.ideas.services import IdeaInput, IdeaService, Viewer
 from participation.moderation.access import require_moderator
 from participation.moderation.log import record
 from participation.moderation.models import Action, IntakeContact
@@ -59,26 +56,11 @@ class IntakeService:
         any is given) for the area's managers, and log it. Every rule is checked before
         anything is written."""
         user = await self.require_office(actor, area)
-        if data.language not in CONTENT_LANGUAGES:
-            raise Conflict(_("Please choose a language from the list."), field="language")
-        if await AreaService(self.session).field(area, data.field_id) is None:
-            raise Conflict(_("Please choose a field of action from the list."), field="field")
-        idea = Idea(
-            area_id=area.id,
-            field_id=data.field_id,
-            author_id=user.id,
-            title=data.title,
-            body=data.body,
-            place=data.place or None,
-            language=data.language,
-            moderation_state=ModerationState.VISIBLE,
-            submitted_by_office=True,
+        ideas = IdeaService(self.session)
+        await ideas.check_input(area, data)
+        idea = await ideas.add(
+            area, user, data, state=ModerationState.VISIBLE, submitted_by_office=True
         )
-        self.session.add(idea)
-        await self.session.execute(
-            update(Area).where(Area.id == area.id).values(idea_count=Area.idea_count + 1)
-        )
-        await self.session.flush()
         if not contact.is_empty:
             self.session.add(
                 IntakeContact(

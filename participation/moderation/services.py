@@ -420,76 +420,21 @@ class ModerationService:
             )
             for r in reports:
                 (comment_ids if r.comment_id else idea_ids).add(r.comment_id or r.idea_id)
-            idea_ids.update(
-                (
-                    await self.session.execute(
-                        select(Idea.id).where(Idea.area_id == area.id, _waiting(Idea))
-                    )
-                ).scalars()
-            )
-            comment_ids.update(
-                (
-                    await self.session.execute(
-                        select(Comment.id)
-                        .join(Idea, Idea.id == Comment.idea_id)
-                        .where(
-                            Idea.area_id == area.id,
-                            Comment.deleted_at.is_(None),
-                            _waiting(Comment),
-                        )
-                    )
-                ).scalars()
+            found_ideas, found_comments = await self._item_ids(
+                area, _waiting(Idea), _waiting(Comment)
             )
         else:
-            idea_ids.update(
-                (
-                    await self.session.execute(
-                        select(Idea.id)
-                        .where(
-                            Idea.area_id == area.id,
-                            Idea.moderation_state == ModerationState.HIDDEN,
-                        )
-                        .order_by(Idea.id.desc())
-                        .limit(100)
-                    )
-                ).scalars()
+            found_ideas, found_comments = await self._item_ids(
+                area,
+                Idea.moderation_state == ModerationState.HIDDEN,
+                Comment.moderation_state == ModerationState.HIDDEN,
+                newest=100,
             )
-            comment_ids.update(
-                (
-                    await self.session.execute(
-                        select(Comment.id)
-                        .join(Idea, Idea.id == Comment.idea_id)
-                        .where(
-                            Idea.area_id == area.id,
-                            Comment.moderation_state == ModerationState.HIDDEN,
-                            Comment.deleted_at.is_(None),
-                        )
-                        .order_by(Comment.id.desc())
-                        .limit(100)
-                    )
-                ).scalars()
-            )
-        comments: dict[int, Comment] = {}
-        if comment_ids:
-            for comment in (
-                await self.session.execute(
-                    select(Comment)
-                    .where(Comment.id.in_(comment_ids))
-                    .options(joinedload(Comment.author))
-                )
-            ).scalars():
-                comments[comment.id] = comment
+        idea_ids.update(found_ideas)
+        comment_ids.update(found_comments)
+        comments = await self._comments(comment_ids)
         parent_ids = {c.parent_id for c in comments.values() if c.parent_id} - set(comments)
-        parents: dict[int, Comment] = dict(comments)
-        if parent_ids:
-            for earlier in (
-                await self.session.execute(
-                    select(Comment)
-                    .where(Comment.id.in_(parent_ids))
-                    .options(joinedload(Comment.author))
-                )
-            ).scalars():
-                parents[earlier.id] = earlier
+        parents = {**comments, **await self._comments(parent_ids)}
         all_idea_ids = idea_ids | {c.idea_id for c in comments.values()}
         ideas: dict[int, Idea] = {}
         if all_idea_ids:
@@ -529,6 +474,34 @@ class ModerationService:
         else:
             ordered.sort(key=lambda e: e.waiting_since or e.target.item.created_at)
         return ordered
+
+    async def _comments(self, ids: set[int]) -> dict[int, Comment]:
+        """These comments with their authors, by id (one query, none for no ids)."""
+        if not ids:
+            return {}
+        result = await self.session.execute(
+            select(Comment).where(Comment.id.in_(ids)).options(joinedload(Comment.author))
+        )
+        return {comment.id: comment for comment in result.scalars()}
+
+    async def _item_ids(
+        self, area: Area, idea_condition: Any, comment_condition: Any, newest: int | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Ids of the area's ideas and (not deleted) comments that meet the conditions, the
+        newest `newest` of each if given (two queries)."""
+        ideas = select(Idea.id).where(Idea.area_id == area.id, idea_condition)
+        comments = (
+            select(Comment.id)
+            .join(Idea, Idea.id == Comment.idea_id)
+            .where(Idea.area_id == area.id, Comment.deleted_at.is_(None), comment_condition)
+        )
+        if newest is not None:
+            ideas = ideas.order_by(Idea.id.desc()).limit(newest)
+            comments = comments.order_by(Comment.id.desc()).limit(newest)
+        return (
+            list((await self.session.execute(ideas)).scalars()),
+            list((await self.session.execute(comments)).scalars()),
+        )
 
     async def entry(self, actor: User | None, target: Target) -> QueueEntry:
         """One item as the queue shows it: its open reports, thread and author's history."""
@@ -1028,7 +1001,8 @@ def attention_columns() -> tuple[Any, Any]:
     moderates = or_(
         User.is_admin.is_(True), exists().where(AreaManager.user_id == User.id).correlate(User)
     )
-    return moderates, reported + waiting_ideas + waiting_comments
+    # CASE: the counts run only for people who moderate, not on every member's page.
+    return moderates, case((moderates, reported + waiting_ideas + waiting_comments), else_=None)
 
 
 def _waiting(model: Any) -> Any:
