@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export ENVIRONMENT ?= development
 
-.PHONY: run test install catalogs extract-messages migrate lint typecheck pytest pytest-postgres clean audit
+.PHONY: run test install catalogs extract-messages migrate lint typecheck pytest pytest-postgres clean audit bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ pytest-postgres: $(STAMP) catalogs tests/browser/node_modules/axe-core/axe.min.j
 # side by side, each one's output printed in one piece when it ends.
 test: lint typecheck catalogs tests/browser/node_modules/axe-core/axe.min.js
 	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
+
+# The benchmark of README.md ("Performance"): a district-sized dataset, the Procfile's web
+# command on SQLite and PostgreSQL (BENCH_POSTGRES_URL, default the local server), wrk on
+# 127.0.0.1; prints a table and writes var/bench/bench.json. Needs wrk (apt-get install wrk).
+bench: $(STAMP) catalogs
+	$(BIN)/python -m tests.bench
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -29,6 +29,7 @@ from participation.accounts.tokens import Tokens
 from participation.areas import admin_views as areas_admin
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
+from participation.cache import PageCache
 from participation.concepts import manage_views as concepts_manage
 from participation.concepts import views as concepts_views
 from participation.concepts import vote_views as concepts_votes
@@ -225,13 +226,19 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", HashedStaticFiles(assets), name="static"),
         Mount("/{locale:lang}", routes=localised),
     ]
+    db = Database(settings.database_url)
+    # Outside the compression, so that it keeps what it sends compressed.
+    page_cache = (
+        [Middleware(PageCache, database=db, max_age=settings.page_cache_seconds)]
+        if settings.page_cache_seconds > 0
+        else []
+    )
     middleware = [
         Middleware(
             SecurityHeadersMiddleware,
             https=settings.https,
             media_origin=origin_of(settings.sign_language_video_url),
         ),
-        Middleware(GZipMiddleware, minimum_size=500),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -241,6 +248,8 @@ def create_app(settings: Settings) -> Starlette:
             https_only=settings.https,
         ),
         Middleware(LocaleMiddleware),
+        *page_cache,
+        Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
         Middleware(
             BodyLimitAndCSRFMiddleware,
             max_body_bytes=settings.max_body_bytes,
@@ -258,7 +267,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.db = Database(settings.database_url)
+    app.state.db = db
     app.state.renderer = Renderer(
         create_environment(settings.templates_dir, assets),
         settings.site_name,
@@ -279,6 +288,11 @@ def create_app(settings: Settings) -> Starlette:
 
 def from_environment() -> Starlette:
     """The application configured from environment variables (for `uvicorn --factory`)."""
+    import os
+    import sys
+
     from participation.settings import load_settings
 
+    if os.environ.get("SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(os.environ["SWITCH_INTERVAL"]))
     return create_app(load_settings())

@@ -32,19 +32,16 @@ def migrate(database_url: str | None = None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    from participation.server import serve
 
     load_settings()  # fail early, with a clear message, when the configuration is incomplete
-    uvicorn.run(
+    serve(
         "participation.app:from_environment",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         access_log=args.access_log,
-        log_level="info",
     )
 
 

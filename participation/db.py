@@ -1,22 +1,35 @@
-"""Engine and sessions: SQLite (WAL, foreign keys, immediate write transactions) or PostgreSQL."""
+"""Engine and sessions: SQLite (WAL, foreign keys, immediate write transactions) or PostgreSQL.
+
+Every write session that changed content moves the content version on (see `ContentVersion`),
+which tells the page cache (participation/cache.py) that what it keeps may be out of date.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import fcntl
+import functools
+import os
+import re
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Connection
+import asyncpg
+from sqlalchemy import BigInteger, Integer, MetaData, event, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from participation import sqlite
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +48,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class ContentVersion(Base):
+    """A number that moves on with every committed change of content, for the page cache.
+
+    On SQLite the one row is raised inside the write transaction (writers take turns there
+    anyway). On PostgreSQL the sequence `content_version_seq` (made by the migration) is
+    advanced right after the commit: no row lock for concurrent writers to queue on, and the
+    number never goes back, not even after a crash. Either way the number has moved before
+    the writer's response is sent, and a reader that reads it before its page's data can only
+    store data at least as new as the number says."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+NOT_CONTENT = frozenset({"rate_limit_counters", "outbox", "content_version"})
+"""Tables whose changes show on no page."""
+
+WRITER_TIMEOUT = 30.0
+"""Seconds a write waits for its turn on SQLite (as the busy timeout of the connections)."""
+
+SQLITE_BUMP = "UPDATE content_version SET value = value + 1 WHERE id = 1"
+POSTGRES_BUMP = "SELECT nextval('content_version_seq')"
+SQLITE_READ = "SELECT value FROM content_version WHERE id = 1"
+POSTGRES_READ = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM content_version_seq"
+
+
 query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "query_counter", default=None
 )
@@ -48,7 +90,8 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
     and with foreign keys on, dropping a table would cascade into the rows that point at it.
     """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        path = make_url(url).database or ""
+        engine = create_async_engine(url, async_creator=sqlite.connector(path, timeout=30))
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -73,12 +116,21 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
         engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def _count(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
         counter = query_counter.get()
         if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
             counter[0] += 1
+        written = _WRITE.match(statement)
+        if written and written.group(1).lower() not in NOT_CONTENT:
+            conn.info["content_changed"] = True
 
     return engine
+
+
+def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
+    """Release a writer lock that a thread took after its waiter gave up."""
+    if not taking.cancelled() and taking.exception() is None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class Database:
@@ -87,6 +139,12 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._version_reader: sqlite3.Connection | None = None
+        self._version_connection: asyncpg.Connection | None = None
+        self._version_lock = asyncio.Lock()
+        self._writing = asyncio.Lock()
+        self._writer_lock_fd: int | None = None
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(
             self.engine.execution_options(sqlite_write=True), expire_on_commit=False
@@ -96,8 +154,104 @@ class Database:
     async def session(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
         """Yield a session in a transaction that commits on success and rolls back on error."""
         factory = self._write if write else self._read
-        async with factory() as session, session.begin():
-            yield session
+        if not write:
+            async with factory() as session, session.begin():
+                yield session
+            return
+        async with self._writer_turn(), factory() as session:
+            async with session.begin():
+                connection = await session.connection()
+                connection.info["content_changed"] = False
+                yield session
+                changed = connection.info.pop("content_changed", False)
+                if changed and self.is_sqlite:
+                    await session.execute(text(SQLITE_BUMP))
+            if changed and not self.is_sqlite:
+                await session.execute(text(POSTGRES_BUMP))
+                await session.commit()
+
+    def _writer_turn(self) -> AbstractAsyncContextManager[Any]:
+        return self._sqlite_writer() if self.is_sqlite else nullcontext()
+
+    @asynccontextmanager
+    async def _sqlite_writer(self) -> AsyncIterator[None]:
+        """Wait for the turn to write to the SQLite database.
+
+        SQLite has one writer at a time, and a writer that finds the database locked sleeps
+        and tries again with growing pauses (the busy timeout): under load most of the time
+        went to those pauses. Instead, this process's writers queue on an asyncio lock, and
+        the processes on an OS lock on a file beside the database (flock), which wakes the
+        next writer the moment the previous one is done. Waits at most WRITER_TIMEOUT."""
+        async with self._writing:
+            path = make_url(self.url).database or ""
+            if not path or path == ":memory:":
+                yield
+                return
+            if self._writer_lock_fd is None:
+                self._writer_lock_fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._writer_lock_fd
+            try:  # free: take it right here, without a thread
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            else:
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                return
+            taking = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
+            try:
+                await asyncio.wait_for(asyncio.shield(taking), WRITER_TIMEOUT)
+            except BaseException:
+                # The thread may still get the lock: give it back as soon as it has it.
+                taking.add_done_callback(functools.partial(_give_back, fd))
+                raise
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    async def content_version(self) -> int:
+        """The current content version (one statement, counted as such).
+
+        Read on a connection of its own, without the ORM: it is the only statement of a page
+        served from the cache. On SQLite it is read right here, a microsecond read of one row
+        that a writer never blocks in WAL mode (handing it to the driver's thread cost more
+        than the read); on PostgreSQL over one asyncpg connection per process."""
+        counter = query_counter.get()
+        if counter is not None:
+            counter[0] += 1
+        if self.is_sqlite:
+            if self._version_reader is None:
+                path = make_url(self.url).database or ""
+                reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                reader.execute("PRAGMA query_only=ON")
+                self._version_reader = reader
+            return int(self._version_reader.execute(SQLITE_READ).fetchone()[0])
+        async with self._version_lock:
+            for attempt in (1, 2):
+                try:
+                    if self._version_connection is None or self._version_connection.is_closed():
+                        dsn = make_url(self.url).set(drivername="postgresql")
+                        self._version_connection = await asyncpg.connect(
+                            dsn.render_as_string(hide_password=False)
+                        )
+                    return int(await self._version_connection.fetchval(POSTGRES_READ))
+                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+                    self._version_connection = None
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
 
     async def dispose(self) -> None:
+        if self._writer_lock_fd is not None:
+            os.close(self._writer_lock_fd)
+            self._writer_lock_fd = None
+        if self._version_reader is not None:
+            self._version_reader.close()
+            self._version_reader = None
+        if self._version_connection is not None:
+            await self._version_connection.close()
+            self._version_connection = None
         await self.engine.dispose()

@@ -6,7 +6,7 @@ import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -115,7 +115,15 @@ def negotiate(accept_language: str | None) -> str | None:
 
 
 def format_number(value: float) -> str:
+    if isinstance(value, int) and 0 <= value < 100_000:
+        return _whole_number(value, get_locale())
     return format_decimal(value, locale=get_locale())
+
+
+@lru_cache(maxsize=8192)
+def _whole_number(value: int, locale: str) -> str:
+    """Counts on the pages (supports, comments) in the current language's digits."""
+    return format_decimal(value, locale=locale)
 
 
 def format_euros(value: int) -> str:
@@ -130,7 +138,13 @@ def format_calendar_day(value: date) -> str:
 
 
 def format_day(value: datetime) -> str:
-    return format_date(value.astimezone(BERLIN), format="long", locale=get_locale())
+    """The day of a moment in Berlin, in the current language (e.g. "3. März 2026")."""
+    return _long_date(value.astimezone(BERLIN).date(), get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    return format_date(day, format="long", locale=locale)
 
 
 def format_moment(value: datetime) -> str:

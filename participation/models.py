@@ -19,7 +19,7 @@ from participation.concepts.models import (
     ProposalStep,
     Vote,
 )
-from participation.db import Base
+from participation.db import Base, ContentVersion
 from participation.ideas.models import (
     Comment,
     Idea,
@@ -49,6 +49,7 @@ __all__ = [
     "Block",
     "Comment",
     "Concept",
+    "ContentVersion",
     "ExternalIdentity",
     "FieldOfAction",
     "Idea",

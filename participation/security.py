@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import limits
+from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from limits.aio.storage import Storage
@@ -20,8 +21,15 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+"""Argon2id with OWASP's first recommendation (19 MiB, two passes, one lane). argon2-cffi's
+default takes 64 MiB per hash: several sign-ins at once made a worker's memory jump by that
+much each. Hashes made with other parameters still verify, and are renewed at sign-in."""
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_hashing: CapacityLimiter | None = None
+HASHES_AT_ONCE = 2
+"""Hashes computed at the same time per process; more sign-ins at once wait their turn, so
+that a burst of them cannot take the memory of the server."""
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -29,6 +37,23 @@ CSRF_HEADER = "x-csrf-token"
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def _limiter() -> CapacityLimiter:
+    global _hashing
+    if _hashing is None:
+        _hashing = CapacityLimiter(HASHES_AT_ONCE)
+    return _hashing
+
+
+async def hash_password_async(password: str) -> str:
+    """hash_password in a worker thread, at most HASHES_AT_ONCE at a time."""
+    return await to_thread.run_sync(hash_password, password, limiter=_limiter())
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    """verify_password in a worker thread, at most HASHES_AT_ONCE at a time."""
+    return await to_thread.run_sync(verify_password, password_hash, password, limiter=_limiter())
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -34,6 +34,9 @@ class Settings:
     signup_client_rate_limit: str = "10/hour"
     rate_limit_storage_url: str = "database"
     expose_query_count: bool = False
+    page_cache_seconds: float = 10.0
+    """How long a page kept for visitors without a session may be served while no content
+    changed (participation/cache.py); 0 turns the page cache off."""
     smtp_url: str = ""
     mail_from: str = ""
     accessibility_contact: str = ""
@@ -116,6 +119,7 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         signup_client_rate_limit=config("SIGNUP_CLIENT_RATE_LIMIT", default="10/hour"),
         rate_limit_storage_url=config("RATE_LIMIT_STORAGE_URL", default="database"),
         expose_query_count=config("EXPOSE_QUERY_COUNT", cast=bool, default=False),
+        page_cache_seconds=config("PAGE_CACHE_SECONDS", cast=float, default=10.0),
         smtp_url=config(
             "SMTP_URL",
             default=f"file://{ROOT / 'var' / 'mail'}" if environment == "development" else "",

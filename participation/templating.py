@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,12 +11,36 @@ import jinja2
 from jinja2_fragments import render_block
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute, Mount, Route, replace_params
 
 from participation import i18n
 from participation.assets import Assets
 from participation.db import utcnow
 from participation.security import CSRF_FIELD, csrf_token
 from participation.text import render_text
+
+
+def _route_format(
+    routes: Sequence[BaseRoute],
+    name: str,
+    prefix: str = "",
+    convertors: dict[str, Any] | None = None,
+) -> tuple[str, dict[str, Any]] | None:
+    """The path format and parameter convertors of the route called `name` (inside mounts
+    without a name of their own, as the app's language mount), or None."""
+    for route in routes:
+        if isinstance(route, Route) and route.name == name:
+            return prefix + route.path_format, {**(convertors or {}), **route.param_convertors}
+        if isinstance(route, Mount) and route.name is None:
+            found = _route_format(
+                route.routes,
+                name,
+                prefix + route.path_format.removesuffix("/{path}"),
+                {k: v for k, v in route.param_convertors.items() if k != "path"},
+            )
+            if found is not None:
+                return found
+    return None
 
 
 def is_htmx(request: Request) -> bool:
@@ -97,6 +122,18 @@ class Renderer:
         """Label of the single sign-on button; empty when no provider is configured."""
         env.globals["site_name"] = site_name
         env.filters["tr_lang"] = translated_lang
+        self._routes: dict[str, tuple[str, dict[str, Any]] | None] = {}
+        """Path format and parameter convertors per route name, found once: Starlette tries
+        each route in turn for every link, and a page with comments has hundreds of links."""
+
+    def path_for(self, request: Request, name: str, params: dict[str, Any]) -> str:
+        if name not in self._routes:
+            self._routes[name] = _route_format(request.app.routes, name)
+        found = self._routes[name]
+        if found is None or set(params) != set(found[1]):
+            return str(request.app.url_path_for(name, **params))
+        path, _rest = replace_params(found[0], found[1], dict(params))
+        return path
 
     def page_context(self, request: Request, *, fragment: bool = False) -> dict[str, Any]:
         locale = i18n.get_locale()
@@ -104,7 +141,7 @@ class Renderer:
 
         def url(name: str, /, query: dict[str, Any] | None = None, **params: Any) -> str:
             params.setdefault("locale", locale)
-            path = str(request.app.url_path_for(name, **params))
+            path = self.path_for(request, name, params)
             if query:
                 clean = {k: v for k, v in query.items() if v not in (None, "")}
                 if clean:
@@ -129,7 +166,7 @@ class Renderer:
             "dir": i18n.direction(locale),
             "url": url,
             "switch_to": switch_to,
-            "csrf_token": csrf_token(session) if session is not None else "",
+            "csrf_token": LazyToken(session) if session is not None else "",
             "user": getattr(request.state, "user", None),
             "moderation_count": getattr(request.state, "moderation_count", None),
             "flashes": flashes,
@@ -178,6 +215,21 @@ class Renderer:
             i18n.reset_locale(token)
         subject, _sep, body = text.partition("\n")
         return subject.strip(), body.strip() + "\n", html
+
+
+class LazyToken:
+    """The session's CSRF token, made only when a page shows a form that needs it: a page
+    without such a form starts no session, so it sets no cookie and the page cache can keep
+    it for every visitor."""
+
+    def __init__(self, session: dict[str, Any]) -> None:
+        self.session = session
+
+    def __str__(self) -> str:
+        return csrf_token(self.session)
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 def flash(request: Request, message: str, kind: str = "success") -> None:

@@ -11,6 +11,7 @@ from participation.areas.services import AreaService
 from participation.errors import DomainError
 from participation.forms import parse_id
 from participation.i18n import gettext as _
+from participation.moderation.access import area_to_moderate
 from participation.templating import flash
 from participation.web import (
     client_address,
@@ -77,7 +78,7 @@ async def enter_code(request: Request) -> Response:
 async def members(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             service = VerificationService(session)
             people = await service.members(request.state.user, area)
         except DomainError as problem:
@@ -98,7 +99,7 @@ async def verify_member(request: Request) -> Response:
     verified = form.get("verified") == "1"
     async with transaction(request, write=True) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             await VerificationService(session).set_verified(
                 request.state.user, area, membership_id or 0, verified=verified
             )
@@ -119,7 +120,7 @@ async def codes(request: Request) -> Response:
     values = {"count": "30", "valid_days": "90"}
     async with transaction(request, write=write) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             service = VerificationService(session)
             await service.require_manager(request.state.user, area)
         except DomainError as problem:

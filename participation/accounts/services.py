@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from anyio import to_thread
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,7 @@ from participation.db import utcnow
 from participation.errors import Conflict, Forbidden
 from participation.i18n import LANGUAGES
 from participation.i18n import gettext as _
-from participation.security import hash_password, needs_rehash, verify_password
+from participation.security import hash_password_async, needs_rehash, verify_password_async
 
 
 class AccountService:
@@ -47,7 +46,7 @@ class AccountService:
         user = User(
             email=email.strip().lower(),
             display_name=display_name.strip(),
-            password_hash=await to_thread.run_sync(hash_password, password),
+            password_hash=await hash_password_async(password),
             preferred_locale=locale if locale in LANGUAGES else "de",
             is_admin=is_admin,
         )
@@ -66,14 +65,14 @@ class AccountService:
         """Return the user when the password is right, else None (same work either way)."""
         user = await self.by_email(email)
         stored = user.password_hash if user else None
-        if not await to_thread.run_sync(verify_password, stored, password) or user is None:
+        if not await verify_password_async(stored, password) or user is None:
             return None
         if user.password_hash and needs_rehash(user.password_hash):
-            user.password_hash = await to_thread.run_sync(hash_password, password)
+            user.password_hash = await hash_password_async(password)
         return user
 
     async def set_password(self, user: User, password: str) -> None:
-        user.password_hash = await to_thread.run_sync(hash_password, password)
+        user.password_hash = await hash_password_async(password)
 
     async def verify_email(self, user_id: int, email: str) -> User:
         """Confirm the address a link was sent to; raise TokenInvalid if it is no longer theirs."""
@@ -100,17 +99,17 @@ class AccountService:
         user.session_epoch += 1
 
     async def check_password(self, user: User, password: str) -> bool:
-        return await to_thread.run_sync(verify_password, user.password_hash, password)
+        return await verify_password_async(user.password_hash, password)
 
     async def change_password(self, user: User, current: str, new: str) -> None:
-        if not await to_thread.run_sync(verify_password, user.password_hash, current):
+        if not await verify_password_async(user.password_hash, current):
             raise Conflict(_("This is not your current password."), field="current_password")
         await self.set_password(user, new)
         user.session_epoch += 1
 
     async def change_email(self, user: User, new_email: str, password: str) -> str:
         """Move the account to a new address (to be verified again); return the old one."""
-        if not await to_thread.run_sync(verify_password, user.password_hash, password):
+        if not await verify_password_async(user.password_hash, password):
             raise Conflict(_("This is not your current password."), field="password")
         new_email = new_email.strip().lower()
         if new_email == user.email:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from typing import Any
+
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +12,22 @@ from participation.accounts.models import User
 from participation.areas.models import Area, AreaManager, Concept, FieldOfAction
 from participation.errors import NotFound
 from participation.i18n import gettext as _
+
+
+def manages(user_id: Any, area_id: Any) -> Any:
+    """A column for a SELECT: whether the user is a quarter manager of the area (each given as
+    a column or a value)."""
+    return exists().where(AreaManager.user_id == user_id, AreaManager.area_id == area_id)
+
+
+def staff_role(user: User | None, manages_area: bool) -> str | None:
+    """Whether the person speaks for the area's QM ("manager") or the district office
+    ("admin"), shown as a badge that a display name cannot imitate; None for everybody else."""
+    if user is None:
+        return None
+    if manages_area:
+        return "manager"
+    return "admin" if user.is_admin else None
 
 
 class AreaService:
@@ -38,19 +56,6 @@ class AreaService:
             .options(joinedload(Concept.fields))
         )
         return result.unique().scalar_one_or_none()
-
-    async def staff_roles(self, area: Area, user_ids: set[int]) -> dict[int, str]:
-        """Which of these people speak for the area's QM ("manager") or the district office
-        ("admin"); shown as badges that a display name cannot imitate (one query)."""
-        if not user_ids:
-            return {}
-        manages = exists().where(AreaManager.user_id == User.id, AreaManager.area_id == area.id)
-        rows = await self.session.execute(
-            select(User.id, User.is_admin, manages).where(
-                User.id.in_(user_ids), or_(User.is_admin.is_(True), manages)
-            )
-        )
-        return {row[0]: "manager" if row[2] else "admin" for row in rows.all()}
 
     async def field(self, area: Area, field_id: int) -> FieldOfAction | None:
         """Return the field of action of the area's current concept, or None."""

@@ -7,10 +7,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.areas.services import AreaService
+from participation.concepts.eligibility import area_standing
 from participation.concepts.process import ProcessService
+from participation.concepts.services import ConceptService
 from participation.errors import DomainError
-from participation.ideas.services import IdeaFilter, IdeaService
+from participation.ideas.services import IdeaService
 from participation.web import error_page, render, transaction
+
+LATEST_IDEAS = 5
+"""How many of its newest ideas the area page shows."""
 
 
 async def home(request: Request) -> Response:
@@ -21,18 +26,19 @@ async def home(request: Request) -> Response:
 
 async def area_detail(request: Request) -> Response:
     async with transaction(request) as session:
-        ideas = IdeaService(session)
         try:
-            area, viewer = await ideas.area_for(request.path_params["slug"], request.state.user)
+            area, standing = await area_standing(
+                session, request.state.user, slug=request.path_params["slug"]
+            )
         except DomainError as error:
             return error_page(request, error)
-        concept = await AreaService(session).current_concept(area)
-        status = (
-            await ProcessService(session).status(concept, request.state.user)
-            if concept is not None
-            else None
-        )
-        latest = await ideas.find(area, IdeaFilter(), per_page=5)
+        concept, status = None, None
+        current = await ConceptService(session).current_with_process(area)
+        if current is not None:
+            concept, process = current
+            eligibility = standing.eligibility(area, process)
+            status = ProcessService.status_of(process, area, eligibility)
+        latest = await IdeaService(session).latest(area, LATEST_IDEAS)
     return render(
         request,
         "areas/detail.html",
@@ -41,7 +47,7 @@ async def area_detail(request: Request) -> Response:
             "concept": concept,
             "status": status,
             "latest": latest,
-            "viewer": viewer,
+            "viewer": standing.viewer,
         },
     )
 

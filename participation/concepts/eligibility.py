@@ -8,20 +8,24 @@ the area, under the same rules as everyone else, so that the QM team's role neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from babel.lists import format_list
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import Membership, MembershipRole, StakeholderRole, User
-from participation.areas.models import Area, AreaManager
+from participation.areas.models import Area
 from participation.concepts.models import Process
 from participation.errors import NotFound
 from participation.i18n import get_locale
 from participation.i18n import gettext as _
 from participation.i18n import lazy_gettext as _l
-from participation.ideas.services import Viewer, active_block_columns
+from participation.ideas.services import Viewer, viewer_columns, viewer_from
+from participation.moderation.access import note_moderator
 
 ROLE_GROUPS = {
     StakeholderRole.RESIDENT: _l("residents"),
@@ -44,6 +48,69 @@ class Eligibility:
     """The person's stakeholder roles in the area (values, sorted)."""
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What is known about a person in an area: what they may do there (`viewer`), their
+    stakeholder roles (values, sorted) and whether the QM office verified their membership."""
+
+    viewer: Viewer
+    roles: tuple[str, ...] = ()
+    verified: bool = False
+
+    def eligibility(self, area: Area, process: Process | None) -> Eligibility:
+        """Whether the person may vote in the area's process, and why not (no query)."""
+        if self.viewer.user is None:
+            return Eligibility(False, _("Sign in to vote."), "sign_in")
+        return judge(self.viewer, area, process, self.roles, verified=self.verified)
+
+
+def standing_columns(user: User | None, area_id: Any) -> list[Any]:
+    """Columns for a SELECT that has the area's id at hand (a column or a value): what
+    `standing_from` needs to know about the user there; none for anonymous visitors."""
+    if user is None:
+        return []
+    membership = and_(Membership.user_id == user.id, Membership.area_id == area_id)
+    verified = exists().where(membership, Membership.verified_at.is_not(None))
+    roles = [
+        exists().where(
+            membership, MembershipRole.membership_id == Membership.id, MembershipRole.role == role
+        )
+        for role in StakeholderRole
+    ]
+    return [*viewer_columns(user.id, area_id), verified, *roles]
+
+
+def standing_from(user: User | None, values: Sequence[Any]) -> Standing:
+    """The standing, from the values of `standing_columns`."""
+    if user is None:
+        return Standing(Viewer(None))
+    viewer = viewer_from(user, *values[:4])
+    held = zip(StakeholderRole, values[5:], strict=True)
+    return Standing(viewer, tuple(sorted(r.value for r, has in held if has)), bool(values[4]))
+
+
+async def area_standing(
+    session: AsyncSession,
+    user: User | None,
+    *,
+    slug: str | None = None,
+    area_id: int | None = None,
+    with_concepts: bool = False,
+) -> tuple[Area, Standing]:
+    """Return the area with this slug or id (with its concepts, if asked) and the user's
+    standing there (one query); raise NotFound."""
+    found = Area.slug == slug if slug is not None else Area.id == area_id
+    statement = select(Area, *standing_columns(user, Area.id)).where(found)
+    if with_concepts:
+        statement = statement.options(joinedload(Area.concepts))
+    row = (await session.execute(statement)).unique().one_or_none()
+    if row is None:
+        raise NotFound(_("There is no area at this address."))
+    area, standing = row[0], standing_from(user, row[1:])
+    note_moderator(session, user, area, standing.viewer.is_manager)
+    return area, standing
+
+
 async def assess(
     session: AsyncSession,
     user: User | None,
@@ -59,42 +126,15 @@ async def assess(
         if area is None:
             raise NotFound(_("There is no area at this address."))
         return area, Eligibility(False, _("Sign in to vote."), "sign_in")
-    forever, until = active_block_columns(user.id, Area.id)
-    manages = exists().where(AreaManager.user_id == user.id, AreaManager.area_id == Area.id)
-    rows = (
+    row = (
         await session.execute(
-            select(
-                Area,
-                Membership.id,
-                Membership.verified_at,
-                MembershipRole.role,
-                manages,
-                forever,
-                until,
-            )
-            .select_from(Area)
-            .outerjoin(
-                Membership, and_(Membership.area_id == Area.id, Membership.user_id == user.id)
-            )
-            .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
-            .where(Area.id == area_id)
+            select(Area, *standing_columns(user, Area.id)).where(Area.id == area_id)
         )
-    ).all()
-    if not rows:
+    ).one_or_none()
+    if row is None:
         raise NotFound(_("There is no area at this address."))
-    found, membership_id, verified_at, _role, manager, blocked_forever, blocked_until = rows[0]
-    roles = tuple(sorted(row[3].value for row in rows if row[3] is not None))
-    is_manager = bool(manager) or user.is_admin
-    # The same rule as IdeaService.viewer: the QM team and the district office are not blocked.
-    blocked = not is_manager and (bool(blocked_forever) or blocked_until is not None)
-    viewer = Viewer(
-        user,
-        is_member=membership_id is not None,
-        is_manager=is_manager,
-        blocked=blocked,
-        blocked_until=None if not blocked or blocked_forever else blocked_until,
-    )
-    return found, judge(viewer, found, process, roles, verified=verified_at is not None)
+    found, standing = row[0], standing_from(user, row[1:])
+    return found, standing.eligibility(found, process)
 
 
 def judge(

@@ -13,7 +13,6 @@ from starlette.routing import Route
 
 from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Concept
-from participation.areas.services import AreaService
 from participation.concepts.manage_forms import (
     OTHER_LANGUAGES,
     ConceptForm,
@@ -48,6 +47,7 @@ from participation.concepts.services import (
 from participation.errors import DomainError
 from participation.forms import BaseForm, parse_id
 from participation.i18n import gettext as _
+from participation.moderation.access import area_to_moderate
 from participation.templating import flash
 from participation.web import (
     absolute_link,
@@ -90,7 +90,7 @@ async def new_concept(request: Request) -> Response:
         return await _create_concept(request)
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             concepts = ConceptService(session)
             await concepts.require_manager(request.state.user, area, new=True)
             existing = await concepts.concepts_of(area)
@@ -109,7 +109,7 @@ async def _create_concept(request: Request) -> Response:
     form = await ConceptForm.from_request(request)
     async with transaction(request, write=True) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             concept = await ConceptService(session).create(
                 request.state.user,
                 area,

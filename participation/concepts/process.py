@@ -17,11 +17,17 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.accounts.models import StakeholderRole, User
 from participation.areas.models import Area, Concept
-from participation.concepts.eligibility import Eligibility, assess
+from participation.concepts.eligibility import (
+    Eligibility,
+    assess,
+    standing_columns,
+    standing_from,
+)
 from participation.concepts.models import Choice, Phase, PhaseKind, Process, Proposal, Vote
 from participation.concepts.phases import (
     PHASE_ORDER,
@@ -40,7 +46,8 @@ from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
 from participation.i18n import gettext as _
 from participation.i18n import lazy_gettext as _l
-from participation.moderation.access import is_moderator, require_moderator
+from participation.ideas.services import Viewer
+from participation.moderation.access import is_moderator, note_moderator, require_moderator
 from participation.moderation.log import record
 from participation.moderation.models import Action
 
@@ -111,9 +118,61 @@ class ProcessStatus:
         return format_until(phase.ends_at)
 
 
+@dataclass(frozen=True)
+class ProposalStanding:
+    """A proposal (with its concept, the concept's area and its field of action) as one
+    person sees it: where the concept's process stands, what the person may do in the area,
+    and their own vote, never shown to anyone else."""
+
+    proposal: Proposal
+    status: ProcessStatus
+    viewer: Viewer
+    my_choice: Choice | None = None
+    locked: bool = False
+    """Whether the proposal's row is locked until the transaction ends (PostgreSQL)."""
+
+
 class ProcessService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def proposal_standing(
+        self, proposal_id: int, user: User | None, *, for_vote: bool = False
+    ) -> ProposalStanding:
+        """Return the proposal with where its process stands for the user (one query); raise
+        NotFound. `for_vote` locks the proposal's row on PostgreSQL, as `VoteService.change`
+        needs it."""
+        known = standing_columns(user, Concept.area_id)
+        columns = list(known)
+        if user is not None:
+            mine = select(Vote.choice).where(
+                Vote.proposal_id == Proposal.id, Vote.user_id == user.id
+            )
+            columns.append(mine.scalar_subquery())
+        statement = (
+            select(Proposal, Process, *columns)
+            .join(Concept, Concept.id == Proposal.concept_id)
+            .outerjoin(Process, Process.concept_id == Proposal.concept_id)
+            .where(Proposal.id == proposal_id)
+            .options(
+                contains_eager(Proposal.concept).joinedload(Concept.area),
+                joinedload(Proposal.field),
+                joinedload(Process.phases),
+            )
+        )
+        locked = for_vote and self.session.get_bind().dialect.name == "postgresql"
+        if locked:
+            statement = statement.with_for_update(of=Proposal)
+        row = (await self.session.execute(statement)).unique().one_or_none()
+        if row is None:
+            raise NotFound(_("This proposal does not exist."))
+        proposal, process = row[0], row[1]
+        area = proposal.concept.area
+        standing = standing_from(user, row[2 : 2 + len(known)])
+        note_moderator(self.session, user, area, standing.viewer.is_manager)
+        status = self.status_of(process, area, standing.eligibility(area, process))
+        my_choice = row[-1] if user is not None else None
+        return ProposalStanding(proposal, status, standing.viewer, my_choice, locked)
 
     async def process_for(self, concept: Concept) -> Process | None:
         """Return the concept's process with its phases in time order, or None (one query)."""
@@ -144,8 +203,16 @@ class ProcessService:
         process = await self.process_for(concept)
         known = concept.area if "area" not in inspect(concept).unloaded else None
         area, eligibility = await assess(self.session, user, known, concept.area_id, process)
+        return self.status_of(process, area, eligibility)
+
+    @classmethod
+    def status_of(
+        cls, process: Process | None, area: Area, eligibility: Eligibility
+    ) -> ProcessStatus:
+        """Return where the process (with its phases loaded) stands now (server time), for a
+        person whose eligibility is known (no query)."""
         now = utcnow()
-        phase = self.phase_at(process, now)
+        phase = cls.phase_at(process, now)
         voting = next(
             (p for p in (process.phases if process else []) if p.kind is PhaseKind.VOTING), None
         )
@@ -153,7 +220,7 @@ class ProcessService:
             now >= voting.ends_at
             or (process is not None and process.show_running_totals and now >= voting.starts_at)
         )
-        next_phase = self.next_phase_after(process, now)
+        next_phase = cls.next_phase_after(process, now)
         return ProcessStatus(
             process=process,
             phase=phase,
@@ -360,15 +427,23 @@ class VoteService:
         area_id = area.id if area is not None else concept.area_id if concept is not None else 0
         return await assess(self.session, user, area, area_id, process)
 
-    async def change(self, user: User | None, proposal: Proposal, choice: Choice) -> VoteChange:
-        """Vote on the proposal or change the vote, as `cast`; also say what it was before."""
+    async def change(
+        self,
+        user: User | None,
+        proposal: Proposal,
+        choice: Choice,
+        seen: ProposalStanding | None = None,
+    ) -> VoteChange:
+        """Vote on the proposal or change the vote, as `cast`; also say what it was before.
+        `seen`: the proposal as `ProcessService.proposal_standing` read it for the user in this
+        transaction, if it did (then where its process stands is not read again)."""
         if user is None:
             raise SignInRequired(_("Sign in to vote."))
-        concept = proposal.concept
-        processes = ProcessService(self.session)
-        process = await processes.process_for(concept)
-        now = utcnow()
-        phase = processes.phase_at(process, now)
+        if seen is not None:
+            status = seen.status
+        else:
+            status = await ProcessService(self.session).status(proposal.concept, user)
+        process, now, phase = status.process, status.now, status.phase
         if phase is None or phase.kind is not PhaseKind.VOTING:
             voting = next(
                 (p for p in (process.phases if process else []) if p.kind is PhaseKind.VOTING),
@@ -384,11 +459,12 @@ class VoteService:
                     )
                 )
             raise Conflict(_("Voting has ended on %(day)s.", day=format_until(voting.ends_at)))
-        _area, eligibility = await self.assess(user, None, concept, process)
+        eligibility = status.eligibility
         if not eligibility.ok:
             raise Forbidden(eligibility.reason or _("You cannot vote here."))
 
-        if self.session.get_bind().dialect.name == "postgresql":
+        locked = seen is not None and seen.locked
+        if self.session.get_bind().dialect.name == "postgresql" and not locked:
             # Changes by the same person one after the other, so that the counters stay exact
             # (SQLite serialises writers already).
             await self.session.execute(
@@ -434,24 +510,15 @@ class VoteService:
                     .execution_options(synchronize_session=False)
                 )
             ).one()
-            proposal.yes_count, proposal.no_count, proposal.abstain_count = row
+            # Known to be stored already: setting them plainly would write them once more.
+            for name, value in zip(("yes_count", "no_count", "abstain_count"), row, strict=True):
+                set_committed_value(proposal, name, value)
         return VoteChange(choice, previous)
 
     async def cast(self, user: User | None, proposal: Proposal, choice: Choice) -> Choice:
         """Vote yes, no or abstain on the proposal (the proposal's concept and area loaded), or
         change the vote, while the voting phase is in force; return the choice counted."""
         return (await self.change(user, proposal, choice)).choice
-
-    async def my_votes(self, user: User | None, proposal_ids: Sequence[int]) -> dict[int, Choice]:
-        """The user's own votes on these proposals (one query); never shown to anyone else."""
-        if user is None or not proposal_ids:
-            return {}
-        rows = await self.session.execute(
-            select(Vote.proposal_id, Vote.choice).where(
-                Vote.user_id == user.id, Vote.proposal_id.in_(list(proposal_ids))
-            )
-        )
-        return {row[0]: row[1] for row in rows.all()}
 
     async def results(
         self, concept: Concept, process: Process | None = None

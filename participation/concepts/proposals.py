@@ -8,13 +8,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload
 
 from participation.accounts.models import User
 from participation.areas.models import Area, Concept, FieldOfAction
-from participation.concepts.models import Fund, Progress, Proposal, ProposalIdea, ProposalStep
+from participation.concepts.models import (
+    Choice,
+    Fund,
+    Progress,
+    Proposal,
+    ProposalIdea,
+    ProposalStep,
+    Vote,
+)
 from participation.concepts.rules import (
     Errors,
     Invalid,
@@ -82,17 +90,35 @@ class ProposalService:
 
     # -- reading ------------------------------------------------------------------------
 
-    async def proposals_of(self, concept: Concept) -> list[Proposal]:
-        """The concept's proposals with their field of action, in the order of the fields and
-        then their own (one query)."""
-        result = await self.session.execute(
+    @staticmethod
+    def _proposals(concept: Concept) -> Select[Proposal]:
+        return (
             select(Proposal)
             .join(Proposal.field)
             .where(Proposal.concept_id == concept.id)
             .options(contains_eager(Proposal.field))
             .order_by(FieldOfAction.position, FieldOfAction.id, Proposal.position, Proposal.id)
         )
-        return list(result.scalars())
+
+    async def proposals_of(self, concept: Concept) -> list[Proposal]:
+        """The concept's proposals with their field of action, in the order of the fields and
+        then their own (one query)."""
+        return list((await self.session.execute(self._proposals(concept))).scalars())
+
+    async def proposals_with_votes(
+        self, concept: Concept, user: User | None
+    ) -> tuple[list[Proposal], dict[int, Choice]]:
+        """The concept's proposals as `proposals_of` gives them, and the user's own votes on
+        them, never shown to anyone else (one query)."""
+        if user is None:
+            return await self.proposals_of(concept), {}
+        mine = (
+            select(Vote.choice)
+            .where(Vote.proposal_id == Proposal.id, Vote.user_id == user.id)
+            .scalar_subquery()
+        )
+        rows = (await self.session.execute(self._proposals(concept).add_columns(mine))).all()
+        return [row[0] for row in rows], {row[0].id: row[1] for row in rows if row[1] is not None}
 
     async def get(self, proposal_id: int) -> Proposal:
         """Return the proposal with its concept, the concept's area and its field of action

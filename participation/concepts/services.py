@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from participation import demo_content
 from participation.accounts.models import User
 from participation.areas.models import Area, Concept, FieldOfAction
-from participation.concepts.models import Proposal
+from participation.concepts.models import Process, Proposal
 from participation.concepts.proposals import (
     DESCRIPTION_MAX,
     EFFECT_MAX,
@@ -57,6 +58,7 @@ __all__ = [
     "LinkBuilder",
     "ProposalInput",
     "ProposalService",
+    "newest_first",
     "period",
     "today",
 ]
@@ -79,6 +81,11 @@ def _key_of(name: str, taken: set[str]) -> str:
     while key in taken:
         key, number = f"{base}-{number}", number + 1
     return key
+
+
+def newest_first(concepts: Iterable[Concept]) -> list[Concept]:
+    """The concepts in the order of `ConceptService.concepts_of`: the latest period first."""
+    return sorted(concepts, key=lambda c: (c.first_year, c.id), reverse=True)
 
 
 class ConceptService:
@@ -111,6 +118,34 @@ class ConceptService:
         if concept is None:
             raise NotFound(_("This concept does not exist."))
         return concept
+
+    async def with_process(self, concept_id: int) -> tuple[Concept, Process | None]:
+        """Return the concept with its fields of action, and its participation process with
+        the phases in time order or None (one query); raise NotFound."""
+        found = await self._with_process(Concept.id == concept_id)
+        if found is None:
+            raise NotFound(_("This concept does not exist."))
+        return found
+
+    async def current_with_process(self, area: Area) -> tuple[Concept, Process | None] | None:
+        """Return the area's current concept with its fields of action and its process, as
+        `with_process` does, or None (one query)."""
+        return await self._with_process(Concept.area_id == area.id, Concept.is_current.is_(True))
+
+    async def _with_process(self, *conditions: Any) -> tuple[Concept, Process | None] | None:
+        row = (
+            (
+                await self.session.execute(
+                    select(Concept, Process)
+                    .outerjoin(Process, Process.concept_id == Concept.id)
+                    .where(*conditions)
+                    .options(joinedload(Concept.fields), joinedload(Process.phases))
+                )
+            )
+            .unique()
+            .one_or_none()
+        )
+        return None if row is None else (row[0], row[1])
 
     async def require_manager(self, actor: User | None, area: Area, *, new: bool = False) -> User:
         """Return the actor if they may write the area's concepts (its managers, the district

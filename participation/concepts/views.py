@@ -12,38 +12,43 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation import routing  # noqa: F401  (path convertors)
+from participation.accounts.models import User
 from participation.areas.models import Area, Concept
 from participation.concepts.comments import ProposalCommentService
-from participation.concepts.models import Fund, Progress, Proposal
-from participation.concepts.process import ProcessService, VoteService
-from participation.concepts.services import ConceptService, ProposalService
+from participation.concepts.eligibility import Standing, area_standing
+from participation.concepts.models import Fund, Process, Progress, Proposal
+from participation.concepts.process import ProcessService, ProposalStanding
+from participation.concepts.services import ConceptService, ProposalService, newest_first
 from participation.errors import DomainError, NotFound
 from participation.i18n import get_locale
 from participation.i18n import gettext as _
 from participation.ideas.forms import CommentForm
-from participation.ideas.services import IdeaService, Viewer
 from participation.templating import flash, is_htmx
 from participation.web import error_page, redirect, render, transaction, url
 
 
 async def _concept_context(
-    request: Request, session: AsyncSession, area: Area, viewer: Viewer, concept: Concept
+    session: AsyncSession,
+    area: Area,
+    standing: Standing,
+    concept: Concept,
+    process: Process | None,
+    user: User | None,
 ) -> dict[str, Any]:
-    proposals = await ProposalService(session).proposals_of(concept)
-    ids = [p.id for p in proposals]
+    """What a concept page needs besides the area and the concept (two queries)."""
+    proposals, my_votes = await ProposalService(session).proposals_with_votes(concept, user)
     by_field: dict[int, list[Proposal]] = defaultdict(list)
     for proposal in proposals:
         by_field[proposal.field_id].append(proposal)
-    user = request.state.user
     return {
         "area": area,
         "concept": concept,
-        "viewer": viewer,
-        "concepts": await ConceptService(session).concepts_of(area),
+        "viewer": standing.viewer,
+        "concepts": newest_first(area.concepts),
         "by_field": by_field,
-        "ideas": await ProposalService(session).ideas_of(ids),
-        "status": await ProcessService(session).status(concept, user),
-        "my_votes": await VoteService(session).my_votes(user, ids) if user else {},
+        "ideas": await ProposalService(session).ideas_of([p.id for p in proposals]),
+        "status": ProcessService.status_of(process, area, standing.eligibility(area, process)),
+        "my_votes": my_votes,
         "funds": Fund,
         "progress": Progress,
     }
@@ -52,16 +57,16 @@ async def _concept_context(
 async def current_concept(request: Request) -> Response:
     """The area's current concept (IHEK)."""
     async with transaction(request) as session:
+        user = request.state.user
         try:
-            area, viewer = await IdeaService(session).area_for(
-                request.path_params["slug"], request.state.user
+            area, standing = await area_standing(
+                session, user, slug=request.path_params["slug"], with_concepts=True
             )
-            concepts = await ConceptService(session).concepts_of(area)
-            current = next((c for c in concepts if c.is_current), None)
+            current = next((c for c in area.concepts if c.is_current), None)
             if current is None:
                 raise NotFound(_("This area has no action and development concept yet."))
-            concept = await ConceptService(session).get(current.id)
-            context = await _concept_context(request, session, area, viewer, concept)
+            concept, process = await ConceptService(session).with_process(current.id)
+            context = await _concept_context(session, area, standing, concept, process, user)
         except DomainError as error:
             return error_page(request, error)
     return render(request, "concepts/concept.html", context)
@@ -70,49 +75,58 @@ async def current_concept(request: Request) -> Response:
 async def concept_detail(request: Request) -> Response:
     """Any concept of an area, also the earlier ones with their own fields of action."""
     async with transaction(request) as session:
+        user = request.state.user
         try:
-            concept = await ConceptService(session).get(request.path_params["concept_id"])
-            ideas = IdeaService(session)
-            viewer = await ideas.viewer(request.state.user, concept.area)
-            context = await _concept_context(request, session, concept.area, viewer, concept)
+            concept, process = await ConceptService(session).with_process(
+                request.path_params["concept_id"]
+            )
+            area, standing = await area_standing(
+                session, user, area_id=concept.area_id, with_concepts=True
+            )
+            context = await _concept_context(session, area, standing, concept, process, user)
         except DomainError as error:
             return error_page(request, error)
     return render(request, "concepts/concept.html", context)
 
 
 async def _proposal_context(
-    request: Request, session: AsyncSession, proposal: Proposal, **extra: Any
+    session: AsyncSession, seen: ProposalStanding, *, whole_page: bool = True, **extra: Any
 ) -> dict[str, Any]:
-    user = request.state.user
-    area = proposal.concept.area
-    viewer = await IdeaService(session).viewer(user, area)
-    proposals = ProposalService(session)
+    """What the proposal page needs (three queries), or only its comments block (one)."""
+    proposal = seen.proposal
     comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
     comment_form.language.localise()
-    return {
-        "area": area,
+    context = {
+        "area": proposal.concept.area,
         "concept": proposal.concept,
         "proposal": proposal,
-        "viewer": viewer,
-        "ideas": (await proposals.ideas_of([proposal.id])).get(proposal.id, []),
-        "steps": await proposals.steps_of(proposal),
+        "viewer": seen.viewer,
         "comments": await ProposalCommentService(session).comments_of(proposal),
-        "status": await ProcessService(session).status(proposal.concept, user),
-        "my_votes": await VoteService(session).my_votes(user, [proposal.id]) if user else {},
+        "status": seen.status,
         "comment_form": comment_form,
-        "funds": Fund,
-        "progress": Progress,
         **extra,
     }
+    if whole_page:
+        proposals = ProposalService(session)
+        context.update(
+            ideas=(await proposals.ideas_of([proposal.id])).get(proposal.id, []),
+            steps=await proposals.steps_of(proposal),
+            my_votes={proposal.id: seen.my_choice} if seen.my_choice is not None else {},
+            funds=Fund,
+            progress=Progress,
+        )
+    return context
 
 
 async def proposal_detail(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            proposal = await ProposalService(session).get(request.path_params["proposal_id"])
-            context = await _proposal_context(request, session, proposal)
+            seen = await ProcessService(session).proposal_standing(
+                request.path_params["proposal_id"], request.state.user
+            )
         except DomainError as error:
             return error_page(request, error)
+        context = await _proposal_context(session, seen)
     return render(request, "concepts/proposal.html", context)
 
 
@@ -121,20 +135,21 @@ async def proposal_comment(request: Request) -> Response:
     form.language.localise()
     async with transaction(request, write=True) as session:
         try:
-            proposal = await ProposalService(session).get(request.path_params["proposal_id"])
-            viewer = await IdeaService(session).viewer(request.state.user, proposal.concept.area)
-            status = await ProcessService(session).status(proposal.concept, request.state.user)
+            seen = await ProcessService(session).proposal_standing(
+                request.path_params["proposal_id"], request.state.user
+            )
         except DomainError as error:
             return error_page(request, error)
+        proposal = seen.proposal
         comment = None
         if form.validate():
             try:
                 comment = await ProposalCommentService(session).comment(
-                    viewer,
+                    seen.viewer,
                     proposal,
                     body=form.body.data,
                     language=form.language.data,
-                    open_now=status.can_comment,
+                    open_now=seen.status.can_comment,
                 )
             except DomainError as error:
                 if error.field is None:
@@ -153,7 +168,9 @@ async def proposal_comment(request: Request) -> Response:
                 "announcement": _("Your comment could not be published. Please check the form."),
             }
         )
-        context = await _proposal_context(request, session, proposal, **extra)
+        # An htmx request gets only the comments block; without JavaScript a form with errors
+        # comes back on the whole page.
+        context = await _proposal_context(session, seen, whole_page=not is_htmx(request), **extra)
     return render(
         request,
         "concepts/proposal.html",

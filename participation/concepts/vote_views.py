@@ -13,14 +13,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation import routing  # noqa: F401  (path convertors)
-from participation.accounts.models import StakeholderRole
+from participation.accounts.models import StakeholderRole, User
 from participation.areas.models import Area, Concept
-from participation.areas.services import AreaService
+from participation.concepts.eligibility import area_standing
 from participation.concepts.models import Choice, PhaseKind
 from participation.concepts.phases import phase_name
 from participation.concepts.process import ProcessService, ProcessStatus, VoteService, choice_name
 from participation.concepts.process_forms import PHASE_HINTS, ProcessForm
 from participation.concepts.results import format_share, role_heading
+from participation.concepts.services import ConceptService
 from participation.errors import Conflict, DomainError, NotFound, SignInRequired
 from participation.i18n import gettext as _
 from participation.moderation.access import require_moderator
@@ -57,29 +58,33 @@ async def vote(request: Request) -> Response:
     message = ""
     async with transaction(request, write=True) as session:
         user = request.state.user
-        votes = VoteService(session)
         try:
-            proposal = await votes.proposal(request.path_params["proposal_id"])
+            seen = await ProcessService(session).proposal_standing(
+                request.path_params["proposal_id"], user, for_vote=True
+            )
         except DomainError as error:
             return error_page(request, error)
+        proposal, my_choice = seen.proposal, seen.my_choice
         try:
-            change = await votes.change(user, proposal, _choice(form.get("choice")))
+            change = await VoteService(session).change(
+                user, proposal, _choice(form.get("choice")), seen
+            )
         except SignInRequired as error:
             return error_page(request, error)
         except DomainError as error:
             refusal = error
         else:
             message = _message(change.choice, change.previous)
+            my_choice = change.choice
         fallback = url(request, "concepts.proposal", proposal_id=proposal.id)
         back = safe_next(raw_next if isinstance(raw_next, str) else None, fallback)
         if is_htmx(request):
             # The same block the page shows, with the outcome; 200 so that htmx swaps it in.
-            status = await ProcessService(session).status(proposal.concept, user)
-            mine = await votes.my_votes(user, [proposal.id])
+            # A vote changes neither the phase nor who may vote: the status read above holds.
             context: dict[str, Any] = {
                 "proposal": proposal,
-                "status": status,
-                "my_choice": mine.get(proposal.id),
+                "status": seen.status,
+                "my_choice": my_choice,
                 "vote_next": back,
             }
             if refusal is not None:
@@ -93,19 +98,26 @@ async def vote(request: Request) -> Response:
     return redirect(back if "#" in back else f"{back}#vote-{proposal.id}")
 
 
-async def _current(session: AsyncSession, slug: str) -> tuple[Area, Concept]:
-    area = await AreaService(session).by_slug(slug)
-    concept = await AreaService(session).current_concept(area)
-    if concept is None:
+async def _current(
+    session: AsyncSession, slug: str, user: User | None
+) -> tuple[Area, Concept, ProcessStatus]:
+    """The area, its current concept with its fields of action, and where the concept's process
+    stands for the user (two queries); raise NotFound."""
+    area, standing = await area_standing(session, user, slug=slug)
+    current = await ConceptService(session).current_with_process(area)
+    if current is None:
         raise NotFound(_("This area has no action and development concept yet."))
-    return area, concept
+    concept, process = current
+    status = ProcessService.status_of(process, area, standing.eligibility(area, process))
+    return area, concept, status
 
 
 async def results(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            area, concept = await _current(session, request.path_params["slug"])
-            status = await ProcessService(session).status(concept, request.state.user)
+            area, concept, status = await _current(
+                session, request.path_params["slug"], request.state.user
+            )
             shown = await VoteService(session).results_for(request.state.user, status, concept)
         except DomainError as error:
             return error_page(request, error)
@@ -128,8 +140,9 @@ async def results(request: Request) -> Response:
 async def results_csv(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            area, concept = await _current(session, request.path_params["slug"])
-            status = await ProcessService(session).status(concept, request.state.user)
+            area, concept, status = await _current(
+                session, request.path_params["slug"], request.state.user
+            )
             shown = await VoteService(session).results_for(request.state.user, status, concept)
             if shown is None:
                 raise Conflict(status.results_message)
@@ -219,13 +232,12 @@ async def process(request: Request) -> Response:
         user = request.state.user
         processes = ProcessService(session)
         try:
-            area, concept = await _current(session, request.path_params["slug"])
+            area, concept, status = await _current(session, request.path_params["slug"], user)
             # Managers only, also for reading: the page is a form to change the process.
             await require_moderator(session, user, area)
         except DomainError as error:
             return error_page(request, error)
         if form_data is None:
-            status = await processes.status(concept, user)
             form = ProcessForm.of(status.process)
             return render(
                 request, "concepts/process.html", _process_context(area, concept, status, form)

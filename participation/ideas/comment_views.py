@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,58 +14,79 @@ from participation.errors import DomainError
 from participation.i18n import gettext as _
 from participation.ideas.comments import CommentService
 from participation.ideas.forms import CommentEditForm, CommentForm
-from participation.ideas.models import Idea, ModerationState
-from participation.ideas.services import Viewer
-from participation.ideas.views import detail_context, load_idea
+from participation.ideas.models import Comment, Idea, ModerationState
+from participation.ideas.services import IdeaView, Viewer
+from participation.ideas.views import (
+    comments_context,
+    detail_context,
+    empty_comment_form,
+    load_idea,
+)
 from participation.templating import flash, is_htmx
-from participation.web import error_page, redirect, render, transaction, url
+from participation.web import database, error_page, redirect, render, transaction, url
 
 
 async def idea_comment(request: Request) -> Response:
-    async with transaction(request, write=True) as session:
+    form = await CommentForm.from_request(request)
+    # Read, write, read: SQLite's writers take turns, so the write transaction holds only the
+    # statements that write (the service checks again what could have changed in between).
+    async with transaction(request) as session:
         try:
-            idea, viewer = await load_idea(session, request, with_photos=True)
+            # Without JavaScript a form with errors comes back on the whole page, photos too.
+            view = await load_idea(
+                session,
+                request,
+                with_photos=not is_htmx(request),
+                with_comment=form.parent_id,
+            )
         except DomainError as error:
             return error_page(request, error)
-        form = await CommentForm.from_request(request)
-        comment = None
-        if form.validate():
-            try:
+    idea, viewer = view.idea, view.viewer
+    comment = None
+    if form.validate():
+        try:
+            async with database(request).session(write=True) as session:
                 comment = await CommentService(session).comment(
                     viewer,
                     idea,
                     body=form.body.data,
                     language=form.language.data,
                     parent_id=form.parent_id,
+                    parent=view.comment,
                 )
-            except DomainError as error:
-                if error.field is None:
-                    return error_page(request, error)
-                form.add_error(error.field, error.message)
-        published = comment is not None and comment.moderation_state is ModerationState.VISIBLE
-        done = (
-            _("Your comment has been published.")
-            if published
-            else _(
-                "Thank you! Your comment will be published as soon as the QM team has looked at it."
-            )
-        )
-        if comment is not None and not is_htmx(request):
-            flash(request, done)
-            return redirect(
-                url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}"
-            )
-        if comment is not None:
-            extra: dict[str, Any] = {
-                "announcement": done,
-                "new_comment_id": comment.id,
-            }
+        except DomainError as error:
+            if error.field is None:
+                return error_page(request, error)
+            form.add_error(error.field, error.message)
+    published = comment is not None and comment.moderation_state is ModerationState.VISIBLE
+    done = (
+        _("Your comment has been published.")
+        if published
+        else _("Thank you! Your comment will be published as soon as the QM team has looked at it.")
+    )
+    if comment is not None and not is_htmx(request):
+        flash(request, done)
+        return redirect(url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}")
+    if (
+        comment is not None
+        and published
+        and comment.parent_id is None
+        and not viewer.is_manager
+        and (await request.form()).get("appends") == "1"
+    ):
+        return _added(request, view, comment, done)
+    if comment is not None:
+        extra: dict[str, Any] = {"announcement": done, "new_comment_id": comment.id}
+    else:
+        extra = {
+            "comment_form": form,
+            "announcement": _("Your comment could not be published. Please check the form."),
+        }
+    async with database(request).session() as session:
+        if is_htmx(request):  # only the comments block is sent back
+            context = await comments_context(session, view, **extra)
         else:
-            extra = {
-                "comment_form": form,
-                "announcement": _("Your comment could not be published. Please check the form."),
-            }
-        context = await detail_context(request, session, idea, viewer, **extra)
+            context = await detail_context(request, session, view, **extra)
     return render(
         request,
         "ideas/detail.html",
@@ -74,12 +96,37 @@ async def idea_comment(request: Request) -> Response:
     )
 
 
+def _added(request: Request, view: IdeaView, comment: Comment, announcement: str) -> Response:
+    """The htmx answer to a new comment on a page that lists comments already: the new thread
+    only, added to the end of the list, with the new count and an empty form (out of band).
+    Rendering the whole block again made commenting several times slower in long threads.
+    (Managers' comments carry a role badge, replies go into their thread: both get the whole
+    block.)"""
+    set_committed_value(comment, "author", view.viewer.user)
+    response = render(
+        request,
+        "ideas/_new_comment.html",
+        {
+            "idea": view.idea,
+            "area": view.idea.area,
+            "viewer": view.viewer,
+            "comment": comment,
+            "staff": {},
+            "comment_form": empty_comment_form(),
+            "new_comment_id": comment.id,
+            "announcement": announcement,
+        },
+    )
+    response.headers["hx-retarget"] = "#comment-list"
+    response.headers["hx-reswap"] = "beforeend"
+    return response
+
+
 async def _load_comment(session: AsyncSession, request: Request) -> tuple[Any, Idea, Viewer]:
     ideas = CommentService(session)
     comment = await ideas.get_comment(request.path_params["comment_id"])
-    idea = await ideas.get(comment.idea_id)
-    viewer = await ideas.viewer(request.state.user, idea.area)
-    return comment, idea, viewer
+    view = await ideas.view(comment.idea_id, request.state.user)
+    return comment, view.idea, view.viewer
 
 
 async def comment_edit(request: Request) -> Response:

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from participation.areas.services import manages, staff_role
 from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
-from participation.ideas.models import Comment, Idea, ModerationState
+from participation.ideas.models import IDEAS, Comment, Idea, ModerationState
 from participation.ideas.services import IdeaService, Viewer
 
 
@@ -26,21 +28,28 @@ class Thread:
 class CommentService(IdeaService):
     """Comments need the same checks of who takes part as ideas; hence the base class."""
 
-    async def threads(self, idea: Idea, viewer: Viewer | None = None) -> list[Thread]:
-        """Return the idea's comment threads, oldest first; deleted ones only if replied to.
+    async def threads(
+        self, idea: Idea, viewer: Viewer | None = None
+    ) -> tuple[list[Thread], dict[int, str]]:
+        """Return the idea's comment threads, oldest first; deleted ones only if replied to;
+        and the staff roles of their authors who have one (one query).
 
         Hidden comments are included (the page shows a placeholder, or the text to their
         author and the managers); comments waiting for review only for those who may see them.
         """
         result = await self.session.execute(
-            select(Comment)
+            select(Comment, manages(Comment.author_id, idea.area_id))
             .where(Comment.idea_id == idea.id)
             .options(joinedload(Comment.author))
             .order_by(Comment.created_at, Comment.id)
         )
         threads: dict[int, Thread] = {}
         replies: list[Comment] = []
-        for comment in result.scalars():
+        staff: dict[int, str] = {}
+        for comment, author_manages in result.all():
+            role = staff_role(comment.author, bool(author_manages))
+            if role is not None and comment.author_id is not None:
+                staff[comment.author_id] = role
             if comment.moderation_state is ModerationState.PENDING and not (
                 viewer is not None and viewer.sees_unpublished(comment.author_id)
             ):
@@ -52,7 +61,8 @@ class CommentService(IdeaService):
         for reply in replies:
             if reply.deleted_at is None and reply.parent_id in threads:
                 threads[reply.parent_id].replies.append(reply)
-        return [t for t in threads.values() if t.comment.deleted_at is None or t.replies]
+        shown = [t for t in threads.values() if t.comment.deleted_at is None or t.replies]
+        return shown, staff
 
     async def comment(
         self,
@@ -62,14 +72,17 @@ class CommentService(IdeaService):
         body: str,
         language: str,
         parent_id: int | None = None,
+        parent: Comment | None = None,
     ) -> Comment:
-        """Comment on the idea, or reply to a comment (replies to replies join the thread)."""
+        """Comment on the idea, or reply to a comment (replies to replies join the thread).
+        `parent` is the comment of `parent_id` when the caller read it already."""
         user = self.require_participant(viewer, idea.area)
         self.require_published(idea)
         if language not in CONTENT_LANGUAGES:
             raise Conflict(_("Please choose a language from the list."), field="language")
         if parent_id is not None:
-            parent = await self.session.get(Comment, parent_id)
+            if parent is None or parent.id != parent_id:
+                parent = await self.session.get(Comment, parent_id)
             if parent is None or parent.idea_id != idea.id or parent.deleted_at is not None:
                 raise Conflict(_("The comment you replied to is no longer there."), field="body")
             parent_id = parent.parent_id or parent.id
@@ -123,13 +136,17 @@ class CommentService(IdeaService):
 
     async def _count_comments(self, idea: Idea, delta: int) -> None:
         """Keep the idea's count of shown comments (neither hidden, waiting nor deleted)."""
-        count = (
+        ideas = IDEAS.c  # a plain UPDATE: the ORM's bulk machinery cost more than it
+        count, state = (
             await self.session.execute(
-                update(Idea)
-                .where(Idea.id == idea.id)
-                .values(comment_count=Idea.comment_count + delta)
-                .returning(Idea.comment_count)
-                .execution_options(synchronize_session=False)
+                update(IDEAS)
+                .where(ideas.id == idea.id)
+                .values(comment_count=ideas.comment_count + delta)
+                .returning(ideas.comment_count, ideas.moderation_state)
             )
-        ).scalar_one()
-        idea.comment_count = count
+        ).one()
+        if delta > 0 and state is not ModerationState.VISIBLE:
+            # Read in an earlier transaction, hidden since: nothing is written.
+            raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
+        # Known to be stored already: setting it plainly would write it once more on commit.
+        set_committed_value(idea, "comment_count", count)

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.accounts.models import Membership, User
 from participation.areas.models import Area, AreaManager, FieldOfAction
-from participation.areas.services import AreaService
+from participation.areas.services import AreaService, manages, staff_role
 from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES, format_moment
 from participation.i18n import gettext as _
 from participation.ideas.models import (
+    IDEAS,
+    SUPPORTS,
+    Comment,
     Idea,
     IdeaPhoto,
     IdeaStatus,
@@ -113,16 +118,26 @@ class Viewer:
         return self.user is not None and (self.is_manager or author_id == self.user.id)
 
 
-def active_block_columns(user_id: Any, area_id: Any) -> tuple[Any, Any]:
+def active_block_columns(user_id: Any, area_id: Any, now: Any = None) -> tuple[Any, Any]:
     """Two columns for a SELECT: whether the user is blocked for good in the area, and the end
-    of the latest block that has an end and is still running."""
+    of the latest block that has an end and is still running (at `now`, a value or a bound
+    parameter; the current time by default)."""
     active = and_(Block.user_id == user_id, Block.area_id == area_id, Block.lifted_at.is_(None))
     forever = exists().where(active, Block.until.is_(None))
-    until = select(func.max(Block.until)).where(active, Block.until > utcnow()).scalar_subquery()
+    now = utcnow() if now is None else now
+    until = select(func.max(Block.until)).where(active, Block.until > now).scalar_subquery()
     return forever, until
 
 
-def _viewer(user: User, member: Any, manager: Any, forever: Any, until: Any) -> Viewer:
+def viewer_columns(user_id: Any, area_id: Any, now: Any = None) -> tuple[Any, Any, Any, Any]:
+    """Four columns for a SELECT that has the area's id at hand (a column or a value): what
+    `viewer_from` needs to know about the user there."""
+    member = exists().where(Membership.user_id == user_id, Membership.area_id == area_id)
+    return (member, manages(user_id, area_id), *active_block_columns(user_id, area_id, now))
+
+
+def viewer_from(user: User, member: Any, manager: Any, forever: Any, until: Any) -> Viewer:
+    """The viewer, from the values of `viewer_columns`."""
     is_manager = bool(manager) or user.is_admin
     blocked = not is_manager and (bool(forever) or until is not None)
     return Viewer(
@@ -132,6 +147,19 @@ def _viewer(user: User, member: Any, manager: Any, forever: Any, until: Any) -> 
         blocked=blocked,
         blocked_until=None if not blocked or forever else until,
     )
+
+
+@dataclass(frozen=True)
+class IdeaView:
+    """An idea as one person sees it: what they may do in its area, whether they support it,
+    and the staff role of its author ("manager", "admin" or None)."""
+
+    idea: Idea
+    viewer: Viewer
+    supported: bool = False
+    author_role: str | None = None
+    comment: Comment | None = None
+    """The comment read with the idea on request (see `IdeaService.view`)."""
 
 
 @dataclass
@@ -167,6 +195,24 @@ async def followers(
     return people
 
 
+@functools.cache
+def _view_statement(with_photos: bool, signed_in: bool, with_comment: bool) -> Select[Any]:
+    """The statement of `IdeaService.view`, built once per shape with bound parameters
+    (idea_id; user_id and now when signed in; comment_id): on the pages read most, building
+    it took longer than running it."""
+    columns: list[Any] = [manages(Idea.author_id, Idea.area_id)]
+    if signed_in:
+        user_id: Any = bindparam("user_id")
+        supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
+        columns += [*viewer_columns(user_id, Idea.area_id, bindparam("now")), supports]
+    statement = IdeaService._select(bindparam("idea_id"), with_photos).add_columns(*columns)
+    if with_comment:
+        statement = statement.add_columns(Comment).outerjoin(
+            Comment, Comment.id == bindparam("comment_id")
+        )
+    return statement
+
+
 class IdeaService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -177,16 +223,8 @@ class IdeaService:
         """Return what the user may do in the area (one query)."""
         if user is None:
             return Viewer(None)
-        row = (
-            await self.session.execute(
-                select(
-                    exists().where(Membership.user_id == user.id, Membership.area_id == area.id),
-                    exists().where(AreaManager.user_id == user.id, AreaManager.area_id == area.id),
-                    *active_block_columns(user.id, area.id),
-                )
-            )
-        ).one()
-        return _viewer(user, *row)
+        row = (await self.session.execute(select(*viewer_columns(user.id, area.id)))).one()
+        return viewer_from(user, *row)
 
     async def area_for(self, slug: str, user: User | None) -> tuple[Area, Viewer]:
         """Return the area with what the user may do there (one query); raise NotFound."""
@@ -203,7 +241,7 @@ class IdeaService:
         ).one_or_none()
         if row is None:
             raise NotFound(_("There is no area at this address."))
-        return row[0], _viewer(user, *row[1:])
+        return row[0], viewer_from(user, *row[1:])
 
     def require_participant(self, viewer: Viewer, area: Area) -> User:
         if viewer.user is None:
@@ -251,14 +289,17 @@ class IdeaService:
         viewer: User | None = None,
     ) -> Page[Idea]:
         """Return one page of the area's visible ideas, with author and field loaded, and
-        which of them the viewer supports (two queries)."""
+        which of them the viewer supports (one query; two with a filter, which counts)."""
         conditions = [Idea.area_id == area.id, Idea.moderation_state == ModerationState.VISIBLE]
         if flt.field_id is not None:
             conditions.append(Idea.field_id == flt.field_id)
         if flt.status is not None:
             conditions.append(Idea.status == flt.status)
         where = and_(*conditions)
-        total = (await self.session.execute(select(func.count()).where(where))).scalar_one()
+        if flt.field_id is None and flt.status is None:
+            total = area.idea_count  # kept in the area's row with every change
+        else:
+            total = (await self.session.execute(select(func.count()).where(where))).scalar_one()
         order: list[Any] = {
             Sort.NEWEST: [Idea.created_at.desc(), Idea.id.desc()],
             Sort.SUPPORTED: [Idea.support_count.desc(), Idea.created_at.desc(), Idea.id.desc()],
@@ -289,10 +330,8 @@ class IdeaService:
             supported_ids={row[0].id for row in rows if row[1]},
         )
 
-    async def get(self, idea_id: int, *, with_photos: bool = False) -> Idea:
-        """Return the idea with area, field and author (and its photos with their variants, in
-        the same query), or raise NotFound. It may be hidden or waiting for review: callers
-        check with `check_readable` and `require_published`."""
+    @staticmethod
+    def _select(idea_id: Any, with_photos: bool) -> Select[Any]:
         statement = (
             select(Idea)
             .where(Idea.id == idea_id)
@@ -300,19 +339,61 @@ class IdeaService:
         )
         if with_photos:
             statement = statement.options(joinedload(Idea.photos).joinedload(IdeaPhoto.variants))
-        idea = (await self.session.execute(statement)).unique().scalar_one_or_none()
+        return statement
+
+    async def get(self, idea_id: int, *, with_photos: bool = False) -> Idea:
+        """Return the idea with area, field and author (and its photos with their variants, in
+        the same query), or raise NotFound. It may be hidden or waiting for review: callers
+        check with `check_readable` and `require_published`."""
+        statement = self._select(idea_id, with_photos)
+        idea: Idea | None = (await self.session.execute(statement)).unique().scalar_one_or_none()
         if idea is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
         return idea
 
-    async def supported_ids(self, user: User | None, idea_ids: list[int]) -> set[int]:
-        """Return which of these ideas the user supports (one query)."""
-        if user is None or not idea_ids:
-            return set()
-        result = await self.session.execute(
-            select(Support.idea_id).where(Support.user_id == user.id, Support.idea_id.in_(idea_ids))
-        )
-        return set(result.scalars())
+    async def view(
+        self,
+        idea_id: int,
+        user: User | None,
+        *,
+        with_photos: bool = False,
+        with_comment: int | None = None,
+    ) -> IdeaView:
+        """Return the idea as `get` does, with what the user may do in its area, whether they
+        support it and the staff role of its author, all in the same query; raise NotFound.
+        `with_comment` names a comment to read in that query too (the one a reply answers): kept
+        in `IdeaView.comment`, the session then finds it without asking the database again."""
+        statement = _view_statement(with_photos, user is not None, with_comment is not None)
+        values: dict[str, Any] = {"idea_id": idea_id}
+        if user is not None:
+            values.update(user_id=user.id, now=utcnow())
+        if with_comment is not None:
+            values["comment_id"] = with_comment
+        row = (await self.session.execute(statement, values)).unique().one_or_none()
+        if row is None:
+            raise NotFound(_("This idea does not exist or is no longer shown."))
+        idea: Idea = row[0]
+        author_role = staff_role(idea.author, bool(row[1]))
+        comment = row[-1] if with_comment is not None else None
+        if user is None:
+            return IdeaView(idea, Viewer(None), author_role=author_role, comment=comment)
+        return IdeaView(idea, viewer_from(user, *row[2:6]), bool(row[6]), author_role, comment)
+
+    async def latest(self, area: Area, number: int) -> Page[Idea]:
+        """Return the area's newest visible ideas with author and field loaded, and how many
+        visible ideas it has (one query)."""
+        visible = and_(Idea.area_id == area.id, Idea.moderation_state == ModerationState.VISIBLE)
+        total = select(func.count()).select_from(Idea).where(visible).correlate(None)
+        rows = (
+            await self.session.execute(
+                select(Idea, total.scalar_subquery())
+                .where(visible)
+                .options(joinedload(Idea.author), joinedload(Idea.field))
+                .order_by(Idea.created_at.desc(), Idea.id.desc())
+                .limit(number)
+            )
+        ).all()
+        return Page([row[0] for row in rows], 1, number, int(rows[0][1]) if rows else 0)
 
     def check_editable(self, viewer: Viewer, idea: Idea) -> None:
         """Raise unless the viewer may edit the idea now."""
@@ -452,7 +533,8 @@ class IdeaService:
         await album.add(idea.id, photos, language=data.language)
 
     async def set_support(self, viewer: Viewer, idea: Idea, *, support: bool) -> int:
-        """Support or withdraw support (idempotent); return the exact new count."""
+        """Support or withdraw support (idempotent); return the exact new count. The viewer and
+        the idea may come from an earlier read transaction (see `views.idea_support`)."""
         user = self.require_participant(viewer, idea.area)
         self.require_published(idea)
         if support:
@@ -460,7 +542,7 @@ class IdeaService:
                 pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
             )
             result = await self.session.execute(
-                insert(Support)
+                insert(SUPPORTS)
                 .values(idea_id=idea.id, user_id=user.id, created_at=utcnow())
                 .on_conflict_do_nothing()
             )
@@ -470,14 +552,18 @@ class IdeaService:
                 delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
             )
             delta = -1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+        # Only while the idea is shown: it may have been read in an earlier transaction.
+        ideas = IDEAS.c  # a plain UPDATE: the ORM's bulk machinery cost more than it
         count = (
             await self.session.execute(
-                update(Idea)
-                .where(Idea.id == idea.id)
-                .values(support_count=Idea.support_count + delta)
-                .returning(Idea.support_count)
-                .execution_options(synchronize_session=False)
+                update(IDEAS)
+                .where(ideas.id == idea.id, ideas.moderation_state == ModerationState.VISIBLE)
+                .values(support_count=ideas.support_count + delta)
+                .returning(ideas.support_count)
             )
-        ).scalar_one()
-        idea.support_count = count
+        ).scalar_one_or_none()
+        if count is None:
+            raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
+        # Known to be stored already: setting it plainly would write it once more on commit.
+        set_committed_value(idea, "support_count", count)
         return int(count)

@@ -38,7 +38,7 @@ from participation.ideas.photos import (
     process_in_thread,
 )
 from participation.ideas.photos import message as photo_message
-from participation.ideas.services import IdeaInput, IdeaService, Sort, Viewer
+from participation.ideas.services import IdeaInput, IdeaService, IdeaView, Sort
 from participation.moderation.answers import AnswerService
 from participation.moderation.intake import IntakeService
 from participation.security import safe_next
@@ -212,64 +212,88 @@ async def _post_idea(request: Request) -> Response:
 
 
 async def load_idea(
-    session: AsyncSession, request: Request, *, with_photos: bool = False
-) -> tuple[Idea, Viewer]:
+    session: AsyncSession,
+    request: Request,
+    *,
+    with_photos: bool = False,
+    with_comment: int | None = None,
+) -> IdeaView:
+    """The idea of the address with what the signed-in person may do there (one query; see
+    `IdeaService.view`)."""
     ideas = IdeaService(session)
-    idea = await ideas.get(request.path_params["idea_id"], with_photos=with_photos)
-    viewer = await ideas.viewer(request.state.user, idea.area)
-    ideas.check_readable(viewer, idea)
-    return idea, viewer
+    view = await ideas.view(
+        request.path_params["idea_id"],
+        request.state.user,
+        with_photos=with_photos,
+        with_comment=with_comment,
+    )
+    ideas.check_readable(view.viewer, view.idea)
+    return view
 
 
-async def detail_context(
-    request: Request, session: AsyncSession, idea: Idea, viewer: Viewer, **extra: Any
-) -> dict[str, Any]:
-    ideas = IdeaService(session)
-    threads = await CommentService(session).threads(idea, viewer)
-    supported = await ideas.supported_ids(viewer.user, [idea.id])
-    answers = await AnswerService(session).answers_of(idea)
-    # Only an idea taken into a concept can belong to a proposal: others cost no query.
-    proposals = (
-        await ProposalService(session).proposals_for_idea(idea.id)
-        if idea.status in (IdeaStatus.ACCEPTED, IdeaStatus.IMPLEMENTED)
-        else []
-    )
-    authors = (
-        {idea.author_id}
-        | {c.author_id for t in threads for c in [t.comment, *t.replies] if c.author_id}
-        | {a.author_id for a in answers if a.author_id}
-    )
-    staff = await AreaService(session).staff_roles(idea.area, {a for a in authors if a})
-    comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
+def empty_comment_form() -> CommentForm:
+    """The form for a new comment, in the visitor's language."""
+    form = CommentForm(data={"language": get_locale()})
+    form.language.localise()
+    return form
+
+
+async def comments_context(session: AsyncSession, view: IdeaView, **extra: Any) -> dict[str, Any]:
+    """What the comments block of the idea page needs (one query)."""
+    idea, viewer = view.idea, view.viewer
+    threads, staff = await CommentService(session).threads(idea, viewer)
+    if view.author_role is not None and idea.author_id is not None:
+        staff[idea.author_id] = view.author_role
+    comment_form = extra.pop("comment_form", None) or empty_comment_form()
     comment_form.language.localise()
     return {
         "idea": idea,
         "area": idea.area,
         "viewer": viewer,
         "threads": threads,
-        "supported": supported,
-        "can_edit": ideas.can_edit(viewer, idea),
+        "staff": staff,
+        "comment_form": comment_form,
+        **extra,
+    }
+
+
+async def detail_context(
+    request: Request, session: AsyncSession, view: IdeaView, **extra: Any
+) -> dict[str, Any]:
+    """What the idea page needs (at most four queries: comments, answers, the proposals of an
+    idea taken into a concept, and the private contact of one entered by the QM office)."""
+    idea, viewer = view.idea, view.viewer
+    context = await comments_context(session, view, **extra)
+    answers, answer_staff = await AnswerService(session).answers_of(idea)
+    # Only an idea taken into a concept can belong to a proposal: others cost no query.
+    proposals = (
+        await ProposalService(session).proposals_for_idea(idea.id)
+        if idea.status in (IdeaStatus.ACCEPTED, IdeaStatus.IMPLEMENTED)
+        else []
+    )
+    return {
+        **context,
+        "staff": {**answer_staff, **context["staff"]},
+        "supported": {idea.id} if view.supported else set(),
+        "can_edit": IdeaService(session).can_edit(viewer, idea),
         # Others see a hidden idea as a placeholder; its author and the managers see it all.
         "concealed": idea.moderation_state is ModerationState.HIDDEN
         and not viewer.sees_unpublished(idea.author_id),
-        "staff": staff,
         "answers": answers,
         "proposals": proposals,
         "is_moderator": viewer.is_manager,  # the area's managers and the district office
         "intake_contact": await IntakeService(session).private_contact(viewer, idea),
-        "comment_form": comment_form,
         "photo_url": photo_url(request),
-        **extra,
     }
 
 
 async def idea_detail(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            idea, viewer = await load_idea(session, request, with_photos=True)
+            view = await load_idea(session, request, with_photos=True)
         except DomainError as error:
             return error_page(request, error)
-        context = await detail_context(request, session, idea, viewer)
+        context = await detail_context(request, session, view)
     return render(request, "ideas/detail.html", context)
 
 
@@ -281,8 +305,9 @@ async def idea_edit(request: Request) -> Response:
             await request.close()  # the uploaded files
     async with transaction(request) as session:
         try:
-            idea, viewer = await load_idea(session, request, with_photos=True)
-            IdeaService(session).check_editable(viewer, idea)
+            view = await load_idea(session, request, with_photos=True)
+            idea = view.idea
+            IdeaService(session).check_editable(view.viewer, idea)
         except DomainError as error:
             return error_page(request, error)
         form = IdeaForm(
@@ -302,8 +327,9 @@ async def _save_idea(request: Request) -> Response:
     form = await IdeaForm.from_request(request)
     async with transaction(request) as session:
         try:
-            idea, viewer = await load_idea(session, request, with_photos=True)
-            IdeaService(session).check_editable(viewer, idea)
+            view = await load_idea(session, request, with_photos=True)
+            idea = view.idea
+            IdeaService(session).check_editable(view.viewer, idea)
         except DomainError as error:
             return error_page(request, error)
         form.set_fields(await AreaService(session).current_concept(idea.area))
@@ -313,10 +339,10 @@ async def _save_idea(request: Request) -> Response:
     if valid and not form.errors:
         async with transaction(request, write=True) as session:
             try:
-                current, viewer = await load_idea(session, request)
+                current = await load_idea(session, request)
                 await IdeaService(session).edit(
-                    viewer,
-                    current,
+                    current.viewer,
+                    current.idea,
                     _idea_input(form),
                     photos=photos,
                     remove_photo_ids=form.remove_photo_ids,
@@ -348,10 +374,8 @@ async def photo(request: Request) -> Response:
         raise HTTPException(404)
     if not variant.public:
         async with transaction(request) as session:
-            ideas = IdeaService(session)
-            idea = await ideas.get(variant.idea_id)
-            viewer = await ideas.viewer(request.state.user, idea.area)
-            if not viewer.sees_unpublished(idea.author_id):
+            view = await IdeaService(session).view(variant.idea_id, request.state.user)
+            if not view.viewer.sees_unpublished(view.idea.author_id):
                 raise HTTPException(404)
             return Response(
                 variant.content,
@@ -369,12 +393,19 @@ async def photo(request: Request) -> Response:
 async def idea_support(request: Request) -> Response:
     form = await request.form()
     wants_support = form.get("support") == "1"
-    async with transaction(request, write=True) as session:
+    # Read, then write: SQLite's writers take turns, so the write transaction holds only the
+    # statements that write (set_support checks again what could have changed in between).
+    async with transaction(request) as session:
         try:
-            idea, viewer = await load_idea(session, request)
-            count = await IdeaService(session).set_support(viewer, idea, support=wants_support)
+            view = await load_idea(session, request)
         except DomainError as error:
             return error_page(request, error)
+    idea, viewer = view.idea, view.viewer
+    try:
+        async with database(request).session(write=True) as session:
+            count = await IdeaService(session).set_support(viewer, idea, support=wants_support)
+    except DomainError as error:
+        return error_page(request, error)
     if wants_support:
         message = ngettext(
             "You support this idea. %(num)s person supports it.",

@@ -23,6 +23,7 @@ from participation.i18n import lazy_gettext as _l
 from participation.ideas.forms import IdeaForm, LanguageField
 from participation.ideas.models import Idea, IdeaStatus
 from participation.ideas.services import IdeaInput, IdeaService
+from participation.moderation.access import area_to_moderate
 from participation.moderation.answers import ANSWER_MAX, ANSWER_STATUSES, AnswerService
 from participation.moderation.intake import (
     CONTACT_MAX,
@@ -173,7 +174,7 @@ async def intake(request: Request) -> Response:
     async with transaction(request) as session:
         areas = AreaService(session)
         try:
-            area = await areas.by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             await IntakeService(session).require_office(request.state.user, area)
         except DomainError as error:
             return error_page(request, error)
@@ -187,7 +188,7 @@ async def _post_intake(request: Request) -> Response:
     async with transaction(request, write=True) as session:
         areas, office = AreaService(session), IntakeService(session)
         try:
-            area = await areas.by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
         except NotFound as error:
             return error_page(request, error)
         form.set_fields(await areas.current_concept(area))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import User
+from participation.areas.services import manages, staff_role
 from participation.errors import Conflict
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
@@ -59,18 +60,26 @@ class AnswerService:
             raise Conflict(_("Only a published idea can be answered."))
         return user
 
-    async def answers_of(self, idea: Idea) -> list[OfficialAnswer]:
-        """The idea's answers, oldest first, with their authors (one query; none for an idea
-        that still has the status NEW, as every answer sets another)."""
+    async def answers_of(self, idea: Idea) -> tuple[list[OfficialAnswer], dict[int, str]]:
+        """The idea's answers, oldest first, with their authors, and the staff roles of those
+        authors (one query; none for an idea that still has the status NEW, as every answer
+        sets another)."""
         if idea.status is IdeaStatus.NEW:
-            return []
+            return [], {}
         result = await self.session.execute(
-            select(OfficialAnswer)
+            select(OfficialAnswer, manages(OfficialAnswer.author_id, idea.area_id))
             .where(OfficialAnswer.idea_id == idea.id)
             .options(joinedload(OfficialAnswer.author))
             .order_by(OfficialAnswer.created_at, OfficialAnswer.id)
         )
-        return list(result.scalars())
+        answers: list[OfficialAnswer] = []
+        staff: dict[int, str] = {}
+        for answer, author_manages in result.all():
+            answers.append(answer)
+            role = staff_role(answer.author, bool(author_manages))
+            if role is not None and answer.author_id is not None:
+                staff[answer.author_id] = role
+        return answers, staff
 
     async def answer(
         self, actor: User | None, idea: Idea, status: IdeaStatus, body: str, language: str

@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from participation.areas.services import AreaService
 from participation.errors import DomainError
 from participation.i18n import get_locale, ngettext
 from participation.i18n import lazy_gettext as _l
-from participation.moderation.access import is_moderator
+from participation.moderation.access import area_to_moderate, is_moderator
 from participation.moderation.audit import AuditService, parse_filter
 from participation.moderation.models import Action, Reason
 from participation.text import spreadsheet_safe
@@ -72,7 +71,7 @@ async def log(request: Request) -> Response:
     flt = parse_filter(request.query_params)
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             page = await AuditService(session).entries(
                 request.state.user, area, flt, query_int(request, "page") or 1
             )
@@ -98,7 +97,7 @@ async def log_csv(request: Request) -> Response:
     flt = parse_filter(request.query_params)
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             entries = await AuditService(session).csv_rows(request.state.user, area, flt)
         except DomainError as error:
             return error_page(request, error)
@@ -134,7 +133,7 @@ async def log_csv(request: Request) -> Response:
 async def statistics(request: Request) -> Response:
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
         except DomainError as error:
             return error_page(request, error)
         months = await AuditService(session).monthly_counts(area)

@@ -15,13 +15,12 @@ from wtforms.fields.choices import SelectChoice
 
 from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Area
-from participation.areas.services import AreaService
 from participation.errors import Conflict, DomainError
 from participation.forms import BaseForm, length, strip
 from participation.i18n import format_moment
 from participation.i18n import gettext as _
 from participation.i18n import lazy_gettext as _l
-from participation.moderation.access import require_moderator
+from participation.moderation.access import area_to_moderate, require_moderator
 from participation.moderation.deps import moderation
 from participation.moderation.people import PeopleService, PersonRecord
 from participation.moderation.services import BLOCK_PERIODS, REASON_MAX
@@ -114,7 +113,7 @@ async def person(request: Request) -> Response:
         return await _post_person(request)
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             record = await PeopleService(session).record(
                 request.state.user, area, request.path_params["user_id"]
             )
@@ -135,7 +134,7 @@ async def _post_person(request: Request) -> Response:
     async with transaction(request, write=True) as session:
         people = PeopleService(session)
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             person = await people.person(request.state.user, area, user_id)
         except DomainError as error:
             return error_page(request, error)
@@ -194,7 +193,7 @@ async def settings(request: Request) -> Response:
     write = request.method == "POST"
     async with transaction(request, write=write) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             # Managers only, also for reading: the page is a form to change the rules.
             await require_moderator(session, request.state.user, area)
         except DomainError as error:

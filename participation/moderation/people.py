@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from participation.accounts.models import User
 from participation.areas.models import Area
+from participation.areas.services import manages
 from participation.db import utcnow
 from participation.errors import NotFound
 from participation.i18n import gettext as _
 from participation.ideas.models import Comment, Idea, ModerationState
-from participation.moderation.access import is_moderator, require_moderator
+from participation.moderation.access import require_moderator
 from participation.moderation.log import label_of
 from participation.moderation.models import Block
+from participation.moderation.services import contributions
 
 RECENT = 5
 """How many of the person's latest ideas and comments the page lists."""
@@ -72,39 +73,36 @@ class PeopleService:
 
     async def record(self, actor: User | None, area: Area, user_id: int) -> PersonRecord:
         """The person's contributions in the area (counts and the latest ones) and their
-        blocks there, newest first (a fixed number of queries)."""
-        person = await self.person(actor, area, user_id)
-        record = PersonRecord(person, await is_moderator(self.session, person, area))
-        hidden = Idea.moderation_state == ModerationState.HIDDEN
-        waiting = Idea.moderation_state == ModerationState.PENDING
-        ideas, ideas_hidden, ideas_waiting = (
-            await self.session.execute(
-                select(func.count(), func.sum(_as_int(hidden)), func.sum(_as_int(waiting))).where(
-                    Idea.area_id == area.id, Idea.author_id == person.id
-                )
-            )
-        ).one()
-        comment_hidden = Comment.moderation_state == ModerationState.HIDDEN
-        comment_waiting = Comment.moderation_state == ModerationState.PENDING
-        comments, comments_hidden, comments_waiting = (
+        blocks there, newest first (four queries)."""
+        await require_moderator(self.session, actor, area)
+        ideas, comments = contributions(area)
+        row = (
             await self.session.execute(
                 select(
-                    func.count(),
-                    func.sum(_as_int(comment_hidden)),
-                    func.sum(_as_int(comment_waiting)),
-                )
-                .select_from(Comment)
-                .join(Idea, Idea.id == Comment.idea_id)
-                .where(
-                    Idea.area_id == area.id,
-                    Comment.author_id == person.id,
-                    Comment.deleted_at.is_(None),
-                )
+                    User,
+                    manages(User.id, area.id),
+                    *(
+                        counts.where(*condition).scalar_subquery()
+                        for counts, state in ((ideas, Idea), (comments, Comment))
+                        for condition in (
+                            (),
+                            (state.moderation_state == ModerationState.HIDDEN,),
+                            (state.moderation_state == ModerationState.PENDING,),
+                        )
+                    ),
+                ).where(User.id == user_id)
             )
-        ).one()
-        record.ideas, record.comments = int(ideas), int(comments)
-        record.hidden = int(ideas_hidden or 0) + int(comments_hidden or 0)
-        record.waiting = int(ideas_waiting or 0) + int(comments_waiting or 0)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(_("This account does not exist or was deleted."))
+        person = row[0]
+        ideas_all, ideas_hidden, ideas_waiting, comments_all, comments_hidden, comments_waiting = (
+            int(n) for n in row[2:]
+        )
+        record = PersonRecord(person, person.is_admin or bool(row[1]))
+        record.ideas, record.comments = ideas_all, comments_all
+        record.hidden = ideas_hidden + comments_hidden
+        record.waiting = ideas_waiting + comments_waiting
         record.recent_ideas = list(
             (
                 await self.session.execute(
@@ -165,7 +163,3 @@ def _ends_later(block: Block, other: Block) -> bool:
     if other.until is None:
         return False
     return block.until is None or block.until > other.until
-
-
-def _as_int(condition: Any) -> Any:
-    return case((condition, 1), else_=0)

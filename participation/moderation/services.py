@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.accounts.models import Membership, User
 from participation.areas.models import Area, AreaManager
@@ -28,7 +29,7 @@ from participation.errors import Conflict, Forbidden, NotFound
 from participation.i18n import gettext as _
 from participation.ideas.models import Comment, Idea, ModerationState
 from participation.ideas.services import IdeaService, Viewer
-from participation.moderation.access import is_moderator, managed_area_ids, require_moderator
+from participation.moderation.access import is_moderator, require_moderator
 from participation.moderation.log import label_of, record
 from participation.moderation.models import Action, Block, Reason, Report
 from participation.notifications.services import Mail, enqueue
@@ -52,6 +53,8 @@ class Target:
 
     idea: Idea
     comment: Comment | None = None
+    parent: Comment | None = None
+    """The comment a reply answers, when it was loaded with the reply (see `target`)."""
 
     @property
     def kind(self) -> Kind:
@@ -142,6 +145,9 @@ class QueueSort(enum.Enum):
     MOST_REPORTED = "reports"
 
 
+HIDDEN_SHOWN = 100
+"""The queue's view of hidden items shows the newest this many ideas and as many comments."""
+
 BLOCK_PERIODS = {"1": 1, "7": 7, "30": 30, "90": 90, "forever": None}
 """Block lengths offered to managers, in days (None: for good)."""
 
@@ -219,7 +225,8 @@ class ModerationService:
     # -- finding items ------------------------------------------------------------------
 
     async def target(self, kind: Kind, item_id: int) -> Target:
-        """Load an idea or a comment with its idea, area and author; raise NotFound."""
+        """Load an idea or a comment with its idea, area and author, and the comment a reply
+        answers (one query); raise NotFound."""
         if kind is Kind.IDEA:
             idea = (
                 await self.session.execute(
@@ -231,21 +238,24 @@ class ModerationService:
             if idea is None:
                 raise NotFound(_("This idea does not exist or is no longer shown."))
             return Target(idea)
-        comment = (
+        parent = aliased(Comment)
+        row = (
             await self.session.execute(
-                select(Comment).where(Comment.id == item_id).options(joinedload(Comment.author))
+                select(Comment, Idea, parent)
+                .join(Idea, Idea.id == Comment.idea_id)
+                .outerjoin(parent, parent.id == Comment.parent_id)
+                .where(Comment.id == item_id)
+                .options(
+                    joinedload(Comment.author),
+                    joinedload(Idea.area),
+                    joinedload(Idea.author),
+                    joinedload(parent.author),
+                )
             )
-        ).scalar_one_or_none()
-        if comment is None or comment.deleted_at is not None:
+        ).one_or_none()
+        if row is None or row[0].deleted_at is not None:
             raise NotFound(_("This comment does not exist or was deleted."))
-        idea = (
-            await self.session.execute(
-                select(Idea)
-                .where(Idea.id == comment.idea_id)
-                .options(joinedload(Idea.area), joinedload(Idea.author))
-            )
-        ).scalar_one()
-        return Target(idea, comment)
+        return Target(row[1], row[0], row[2])
 
     async def _current_state(self, target: Target) -> ModerationState:
         """Read the item's state again, locking its row until the transaction ends."""
@@ -269,9 +279,10 @@ class ModerationService:
             .values(moderation_state=new, **values)
             .execution_options(synchronize_session=False)
         )
-        target.item.moderation_state = new
+        # Known to be stored already: setting them plainly would write them once more.
+        set_committed_value(target.item, "moderation_state", new)
         for name, value in values.items():
-            setattr(target.item, name, value)
+            set_committed_value(target.item, name, value)
         delta = (new is ModerationState.VISIBLE) - (old is ModerationState.VISIBLE)
         if not delta:
             return
@@ -400,12 +411,9 @@ class ModerationService:
         sort: QueueSort = QueueSort.OLDEST,
     ) -> list[QueueEntry]:
         """The area's items that need a manager, grouped by item, with their open reports,
-        the thread they are in and their author's history in the area (a fixed number of
-        queries, however long the queue)."""
+        the thread they are in and their author's history in the area (three queries however
+        long the queue, two for the hidden items)."""
         await require_moderator(self.session, actor, area)
-        entries: dict[tuple[Kind, int], QueueEntry] = {}
-        idea_ids: set[int] = set()
-        comment_ids: set[int] = set()
         reports: list[Report] = []
         if view is QueueView.OPEN:
             reports = list(
@@ -418,41 +426,24 @@ class ModerationService:
                     )
                 ).scalars()
             )
-            for r in reports:
-                (comment_ids if r.comment_id else idea_ids).add(r.comment_id or r.idea_id)
-            found_ideas, found_comments = await self._item_ids(
-                area, _waiting(Idea), _waiting(Comment)
-            )
-        else:
-            found_ideas, found_comments = await self._item_ids(
-                area,
-                Idea.moderation_state == ModerationState.HIDDEN,
-                Comment.moderation_state == ModerationState.HIDDEN,
-                newest=100,
-            )
-        idea_ids.update(found_ideas)
-        comment_ids.update(found_comments)
-        comments = await self._comments(comment_ids)
-        parent_ids = {c.parent_id for c in comments.values() if c.parent_id} - set(comments)
-        parents = {**comments, **await self._comments(parent_ids)}
-        all_idea_ids = idea_ids | {c.idea_id for c in comments.values()}
-        ideas: dict[int, Idea] = {}
-        if all_idea_ids:
-            for idea in (
-                await self.session.execute(
-                    select(Idea)
-                    .where(Idea.id.in_(all_idea_ids))
-                    .options(joinedload(Idea.author), joinedload(Idea.area))
+            reported_ideas = {r.idea_id for r in reports if r.comment_id is None}
+            reported_comments = {r.comment_id for r in reports if r.comment_id is not None}
+            queued_idea = or_(Idea.id.in_(reported_ideas), _waiting(Idea))
+
+            def queued_comment(comment: Any) -> Any:
+                return or_(
+                    comment.id.in_(reported_comments),
+                    and_(comment.deleted_at.is_(None), _waiting(comment)),
                 )
-            ).scalars():
-                ideas[idea.id] = idea
-        for idea_id in idea_ids:
-            entries[(Kind.IDEA, idea_id)] = QueueEntry(Target(ideas[idea_id]))
-        for queued in comments.values():
-            parent = parents.get(queued.parent_id) if queued.parent_id else None
-            entries[(Kind.COMMENT, queued.id)] = QueueEntry(
-                Target(ideas[queued.idea_id], queued), parent=parent
-            )
+
+        else:
+            queued_idea = Idea.id.in_(_newest_hidden_ideas(area))
+            hidden_comments = _newest_hidden_comments(area)
+
+            def queued_comment(comment: Any) -> Any:
+                return comment.id.in_(hidden_comments)
+
+        entries = await self._queued(area, queued_idea, queued_comment)
         for r in reports:
             key = (Kind.COMMENT, r.comment_id) if r.comment_id else (Kind.IDEA, r.idea_id)
             if key in entries:
@@ -475,33 +466,48 @@ class ModerationService:
             ordered.sort(key=lambda e: e.waiting_since or e.target.item.created_at)
         return ordered
 
-    async def _comments(self, ids: set[int]) -> dict[int, Comment]:
-        """These comments with their authors, by id (one query, none for no ids)."""
-        if not ids:
-            return {}
-        result = await self.session.execute(
-            select(Comment).where(Comment.id.in_(ids)).options(joinedload(Comment.author))
+    async def _queued(
+        self, area: Area, queued_idea: Any, queued_comment: Callable[[Any], Any]
+    ) -> dict[tuple[Kind, int], QueueEntry]:
+        """The area's ideas and comments that meet the conditions as queue entries, ideas
+        first, with the ideas the comments are on and the comments replies answer (one
+        query)."""
+        child, child_idea = aliased(Comment), aliased(Idea)
+        answered = Comment.id.in_(
+            select(child.parent_id)
+            .join(child_idea, child_idea.id == child.idea_id)
+            .where(child_idea.area_id == area.id, queued_comment(child))
         )
-        return {comment.id: comment for comment in result.scalars()}
-
-    async def _item_ids(
-        self, area: Area, idea_condition: Any, comment_condition: Any, newest: int | None = None
-    ) -> tuple[list[int], list[int]]:
-        """Ids of the area's ideas and (not deleted) comments that meet the conditions, the
-        newest `newest` of each if given (two queries)."""
-        ideas = select(Idea.id).where(Idea.area_id == area.id, idea_condition)
-        comments = (
-            select(Comment.id)
-            .join(Idea, Idea.id == Comment.idea_id)
-            .where(Idea.area_id == area.id, Comment.deleted_at.is_(None), comment_condition)
-        )
-        if newest is not None:
-            ideas = ideas.order_by(Idea.id.desc()).limit(newest)
-            comments = comments.order_by(Comment.id.desc()).limit(newest)
-        return (
-            list((await self.session.execute(ideas)).scalars()),
-            list((await self.session.execute(comments)).scalars()),
-        )
+        rows = (
+            await self.session.execute(
+                select(Idea, Comment, queued_idea, queued_comment(Comment))
+                .outerjoin(
+                    Comment,
+                    and_(Comment.idea_id == Idea.id, or_(queued_comment(Comment), answered)),
+                )
+                .where(Idea.area_id == area.id, or_(queued_idea, Comment.id.is_not(None)))
+                .options(joinedload(Idea.author), joinedload(Idea.area), joinedload(Comment.author))
+                .order_by(Idea.id, Comment.id)
+            )
+        ).all()
+        ideas: dict[int, Idea] = {}
+        comments: dict[int, Comment] = {}
+        entries: dict[tuple[Kind, int], QueueEntry] = {}
+        queued: list[Comment] = []
+        for idea, comment, idea_queued, comment_queued in rows:
+            ideas[idea.id] = idea
+            if idea_queued:
+                entries.setdefault((Kind.IDEA, idea.id), QueueEntry(Target(idea)))
+            if comment is not None:
+                comments[comment.id] = comment
+                if comment_queued:
+                    queued.append(comment)
+        for comment in queued:
+            parent = comments.get(comment.parent_id) if comment.parent_id else None
+            entries[(Kind.COMMENT, comment.id)] = QueueEntry(
+                Target(ideas[comment.idea_id], comment), parent=parent
+            )
+        return entries
 
     async def entry(self, actor: User | None, target: Target) -> QueueEntry:
         """One item as the queue shows it: its open reports, thread and author's history."""
@@ -516,8 +522,8 @@ class ModerationService:
                 )
             ).scalars()
         )
-        parent = None
-        if target.comment is not None and target.comment.parent_id:
+        parent = target.parent
+        if parent is None and target.comment is not None and target.comment.parent_id:
             parent = (
                 await self.session.execute(
                     select(Comment)
@@ -531,79 +537,67 @@ class ModerationService:
         return entry
 
     async def _add_histories(self, area: Area, entries: list[QueueEntry]) -> None:
+        """Give each entry its author's history in the area (one query)."""
         author_ids = {e.target.author_id for e in entries if e.target.author_id}
         if not author_ids:
             return
         histories = {author_id: AuthorHistory() for author_id in author_ids}
-        hidden = Idea.moderation_state == ModerationState.HIDDEN
-        for author_id, count, hidden_count in (
-            await self.session.execute(
-                select(Idea.author_id, func.count(), func.sum(_as_int(hidden)))
-                .where(Idea.area_id == area.id, Idea.author_id.in_(author_ids))
-                .group_by(Idea.author_id)
+        ideas, comments = contributions(area)
+        now = utcnow()
+        running = and_(
+            Block.user_id == User.id,
+            Block.area_id == area.id,
+            Block.lifted_at.is_(None),
+            or_(Block.until.is_(None), Block.until > now),
+        )
+        rows = await self.session.execute(
+            select(
+                User.id,
+                ideas.scalar_subquery(),
+                comments.scalar_subquery(),
+                ideas.where(Idea.moderation_state == ModerationState.HIDDEN).scalar_subquery(),
+                comments.where(
+                    Comment.moderation_state == ModerationState.HIDDEN
+                ).scalar_subquery(),
+                Block,
             )
-        ).all():
-            histories[author_id].ideas = count
-            histories[author_id].hidden += int(hidden_count or 0)
-        comment_hidden = Comment.moderation_state == ModerationState.HIDDEN
-        for author_id, count, hidden_count in (
-            await self.session.execute(
-                select(Comment.author_id, func.count(), func.sum(_as_int(comment_hidden)))
-                .join(Idea, Idea.id == Comment.idea_id)
-                .where(
-                    Idea.area_id == area.id,
-                    Comment.author_id.in_(author_ids),
-                    Comment.deleted_at.is_(None),
-                )
-                .group_by(Comment.author_id)
-            )
-        ).all():
-            histories[author_id].comments = count
-            histories[author_id].hidden += int(hidden_count or 0)
-        for block in await self.active_blocks(area, author_ids):
-            histories[block.user_id].blocked = block
+            .outerjoin(Block, running)
+            .where(User.id.in_(author_ids))
+        )
+        for author_id, idea_count, comment_count, hidden_ideas, hidden_comments, block in rows:
+            history = histories[author_id]
+            history.ideas, history.comments = int(idea_count), int(comment_count)
+            history.hidden = int(hidden_ideas) + int(hidden_comments)
+            if block is not None:
+                history.blocked = block
         for entry in entries:
             if entry.target.author_id:
                 entry.history = histories[entry.target.author_id]
 
     async def areas_to_moderate(self, user: User | None) -> list[tuple[Area, int]]:
-        """The areas the user moderates, each with how many items wait there."""
+        """The areas the user moderates, each with how many items wait there (one query)."""
         if user is None:
             return []
-        ids = await managed_area_ids(self.session, user)
-        statement = select(Area).order_by(Area.position, Area.name)
-        if ids is not None:
-            statement = statement.where(Area.id.in_(ids))
-        areas = list((await self.session.execute(statement)).scalars())
-        counts: dict[int, int] = Counter()
-        for area_id, _item in (
-            await self.session.execute(
-                select(Report.area_id, func.coalesce(-Report.comment_id, Report.idea_id))
-                .where(Report.resolved_at.is_(None))
-                .distinct()
-            )
-        ).all():
-            counts[area_id] += 1
-        for area_id, count in (
-            await self.session.execute(
-                select(Idea.area_id, func.count()).where(_waiting(Idea)).group_by(Idea.area_id)
-            )
-        ).all():
-            counts[area_id] += count
-        for area_id, count in (
-            await self.session.execute(
-                select(Idea.area_id, func.count())
-                .select_from(Comment)
-                .join(Idea, Idea.id == Comment.idea_id)
-                .where(
-                    Comment.deleted_at.is_(None),
-                    _waiting(Comment),
-                )
-                .group_by(Idea.area_id)
-            )
-        ).all():
-            counts[area_id] += count
-        return [(area, counts[area.id]) for area in areas]
+        reported = select(
+            func.count(func.distinct(func.coalesce(-Report.comment_id, Report.idea_id)))
+        ).where(Report.area_id == Area.id, Report.resolved_at.is_(None))
+        waiting_ideas = select(func.count()).where(Idea.area_id == Area.id, _waiting(Idea))
+        waiting_comments = (
+            select(func.count())
+            .select_from(Comment)
+            .join(Idea, Idea.id == Comment.idea_id)
+            .where(Idea.area_id == Area.id, Comment.deleted_at.is_(None), _waiting(Comment))
+        )
+        waiting = (
+            reported.scalar_subquery()
+            + waiting_ideas.scalar_subquery()
+            + waiting_comments.scalar_subquery()
+        )
+        statement = select(Area, waiting).order_by(Area.position, Area.name)
+        if not user.is_admin:
+            managed = select(AreaManager.area_id).where(AreaManager.user_id == user.id)
+            statement = statement.where(Area.id.in_(managed))
+        return [(area, int(count)) for area, count in (await self.session.execute(statement))]
 
     # -- actions on items ---------------------------------------------------------------
 
@@ -756,7 +750,7 @@ class ModerationService:
             .execution_options(synchronize_session=False)
         )
         for name, value in values.items():
-            setattr(target.item, name, value)
+            set_committed_value(target.item, name, value)
         await self._resolve_reports(target)
         await record(
             self.session,
@@ -963,6 +957,23 @@ class ModerationService:
         return True
 
 
+def contributions(area: Area) -> tuple[Select[Any], Select[Any]]:
+    """Counts of a person's ideas and (not deleted) comments in the area, correlated to
+    `users`: add conditions with `.where`, then select them as scalar subqueries."""
+    ideas = select(func.count()).where(Idea.area_id == area.id, Idea.author_id == User.id)
+    comments = (
+        select(func.count())
+        .select_from(Comment)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(
+            Idea.area_id == area.id,
+            Comment.author_id == User.id,
+            Comment.deleted_at.is_(None),
+        )
+    )
+    return ideas, comments
+
+
 def attention_columns() -> tuple[Any, Any]:
     """Two columns to select with a `User` row: whether the person moderates any area, and
     how many items wait for a manager in the areas they moderate. Correlated to `users`, so
@@ -1005,6 +1016,33 @@ def attention_columns() -> tuple[Any, Any]:
     return moderates, case((moderates, reported + waiting_ideas + waiting_comments), else_=None)
 
 
+def _newest_hidden_ideas(area: Area, newest: int = HIDDEN_SHOWN) -> Select[int]:
+    """Ids of the area's newest hidden ideas, for a condition on ideas."""
+    idea = aliased(Idea)
+    return (
+        select(idea.id)
+        .where(idea.area_id == area.id, idea.moderation_state == ModerationState.HIDDEN)
+        .order_by(idea.id.desc())
+        .limit(newest)
+    )
+
+
+def _newest_hidden_comments(area: Area, newest: int = HIDDEN_SHOWN) -> Select[int]:
+    """Ids of the area's newest hidden comments (not deleted), for a condition on comments."""
+    comment, idea = aliased(Comment), aliased(Idea)
+    return (
+        select(comment.id)
+        .join(idea, idea.id == comment.idea_id)
+        .where(
+            idea.area_id == area.id,
+            comment.deleted_at.is_(None),
+            comment.moderation_state == ModerationState.HIDDEN,
+        )
+        .order_by(comment.id.desc())
+        .limit(newest)
+    )
+
+
 def _waiting(model: Any) -> Any:
     """An idea or comment that needs a manager: waiting for approval, or hidden with a review
     request nobody has answered yet."""
@@ -1016,7 +1054,3 @@ def _waiting(model: Any) -> Any:
             model.review_decided_at.is_(None),
         ),
     )
-
-
-def _as_int(condition: Any) -> Any:
-    return case((condition, 1), else_=0)

@@ -11,11 +11,10 @@ from starlette.routing import Route
 
 from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Area
-from participation.areas.services import AreaService
 from participation.errors import Conflict, DomainError, NotFound
 from participation.i18n import gettext as _
 from participation.i18n import ngettext
-from participation.moderation.access import require_moderator
+from participation.moderation.access import area_to_moderate, require_moderator
 from participation.moderation.deps import moderation
 from participation.moderation.models import Reason
 from participation.moderation.services import (
@@ -118,7 +117,7 @@ async def queue(request: Request) -> Response:
     view, sort = _view_and_sort(request)
     async with transaction(request) as session:
         try:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             entries = await moderation(request, session).queue(request.state.user, area, view, sort)
         except DomainError as error:
             return error_page(request, error)
@@ -126,7 +125,7 @@ async def queue(request: Request) -> Response:
 
 
 async def _load(request: Request, service: ModerationService) -> tuple[Area, Target]:
-    area = await AreaService(service.session).by_slug(request.path_params["slug"])
+    area = await area_to_moderate(service.session, request.path_params["slug"], request.state.user)
     target = await service.target(Kind(request.path_params["kind"]), request.path_params["item_id"])
     if target.area.id != area.id:
         raise NotFound(_("This item is not in this area."))
@@ -281,7 +280,7 @@ async def bulk(request: Request) -> Response:
     problem: DomainError | None = None
     try:
         async with transaction(request, write=True) as session:
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             await require_moderator(session, request.state.user, area)
             if action not in ACTIONS or action == "keep_hidden":
                 raise Conflict(_("Please choose an action."), field="decision")
@@ -295,7 +294,7 @@ async def bulk(request: Request) -> Response:
     if problem is not None:
         view, sort = _view_and_sort(request)
         async with transaction(request) as session:  # what the rollback expired, again
-            area = await AreaService(session).by_slug(request.path_params["slug"])
+            area = await area_to_moderate(session, request.path_params["slug"], request.state.user)
             entries = await moderation(request, session).queue(request.state.user, area, view, sort)
         selected = {f"{kind.value}:{number}" for kind, number in keys}
         return render(

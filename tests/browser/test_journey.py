@@ -145,6 +145,22 @@ def test_sign_up_join_post_comment_and_support(
         expect(page.locator(".flash")).to_be_visible()
     expect(page.locator("#comments-heading")).to_contain_text("1")
 
+    # A second comment joins the list (with JavaScript, only the new thread comes back).
+    second_text = f"Und Schatten für die Bänke {uuid.uuid4().hex[:6]}"
+    second = page.locator("#comment-list > li .comment").filter(has_text=second_text)
+    page.locator("#comment-body").fill(second_text)
+    submit_button(page, "#comment-body").click()
+    if javascript:
+        expect(second).to_be_visible()
+        assert_same_document(page, idea_url)
+        expect(second).to_be_focused()
+        expect(page.locator("#comment-body")).to_have_value("")
+    else:
+        arrive(page, re.compile(rf"/de/ideas/{idea_id}#comment-\d+$"))
+        expect(second).to_be_visible()
+    expect(page.locator("#comment-list > li")).to_have_count(2)
+    expect(page.locator("#comments-heading")).to_contain_text("2")
+
     # Support it, from the keyboard.
     support = page.locator(f"#support-{idea_id}")
     expect(support.locator(f"#support-{idea_id}-count strong")).to_have_text("0")

@@ -368,5 +368,6 @@ def test_answers_cost_one_query_however_many(
         assert response.status_code == 200
         return int(response.headers["x-query-count"])
 
-    assert len(page(visitor.get(f"/de/ideas/{twice}")).select("#answers article")) == 2
+    # Each page's first request is rendered (later ones may come from the page cache).
     assert queries(once) == queries(twice) == queries(unanswered) + 1
+    assert len(page(visitor.get(f"/de/ideas/{twice}")).select("#answers article")) == 2

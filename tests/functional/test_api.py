@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from participation.areas.models import Area
 from participation.db import Database
 from participation.ideas.models import Idea, ModerationState
 from tests.conftest import Browser, Loop, Person, Place, unique
@@ -143,6 +144,10 @@ def test_hidden_ideas_are_not_published(
                 update(Idea)
                 .where(Idea.id == hidden)
                 .values(moderation_state=ModerationState.HIDDEN)
+            )
+            # As moderation does: the area counts the ideas it shows.
+            await session.execute(
+                update(Area).where(Area.id == place.id).values(idea_count=Area.idea_count - 1)
             )
 
     loop.run(hide())

@@ -686,3 +686,97 @@ def test_htmx_comment_by_anonymous_asks_to_sign_in(
     target = urlsplit(response.headers["hx-redirect"])
     assert (target.path, parse_qs(target.query)) == ("/de/signin", {"next": [detail(idea_id)]})
     assert rows_of(db, loop, idea_id) == 0
+
+
+# -- the htmx answer ----------------------------------------------------------------------
+
+
+def post_htmx(browser: Browser, idea_id: int, body: str, **fields: str) -> httpx.Response:
+    """Post as htmx does from the page's main form (with its hidden fields)."""
+    form = page(browser.get(detail(idea_id))).select_one("#comment-form-area form")
+    assert form is not None, "the page shows no comment form"
+    data = {
+        str(field["name"]): str(field.get("value", ""))
+        for field in form.select("input[type=hidden]")
+    }
+    data.update(body=body, language="de", **fields)
+    return browser.post(
+        f"/de/ideas/{idea_id}/comments",
+        data=data,
+        headers={"HX-Request": "true", "HX-Target": "comments"},
+    )
+
+
+def without_swap_marks(tag: Tag) -> str:
+    for marked in tag.select("[data-focus-after-swap]"):
+        del marked["data-focus-after-swap"]
+    del tag["data-announce"]
+    return str(tag)
+
+
+def test_a_new_comment_comes_back_alone_and_as_the_page_shows_it(
+    db: Database,
+    loop: Loop,
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """On a page that lists comments already, htmx gets the new thread (added to the end of
+    the list), the new count and an empty form: what the whole page then shows."""
+    place = make_area()
+    author, ana, ben = (make_member(place) for _ in range(3))
+    idea_id = make_idea(place, author)
+    ana_browser, ben_browser = signed_in(new_client, ana), signed_in(new_client, ben)
+
+    first = post_htmx(ana_browser, idea_id, "Erster Kommentar hier.")
+    assert first.status_code == 200
+    assert "hx-retarget" not in first.headers  # no list on the page yet: the whole block
+    assert page(first).select_one("section#comments") is not None
+
+    answer = post_htmx(ben_browser, idea_id, "Zweiter Kommentar, von Ben.")
+
+    assert answer.status_code == 200
+    assert answer.headers["hx-retarget"] == "#comment-list"
+    assert answer.headers["hx-reswap"] == "beforeend"
+    soup = page(answer)
+    assert soup.select_one("section#comments") is None
+    [thread] = soup.select("body > li") or soup.find_all("li", recursive=False)
+    assert thread["data-announce"] == PUBLISHED
+    [article] = thread.select("article.comment")
+    comment_id = int(str(article["id"]).removeprefix("comment-"))
+    assert article.has_attr("data-focus-after-swap")
+    assert "Zweiter Kommentar, von Ben." in article.get_text()
+    assert ben.display_name in article.get_text()
+    heading_tag = soup.select_one("#comments-heading[hx-swap-oob]")
+    assert heading_tag is not None and heading_tag.get_text(strip=True) == "2 Kommentare"
+    form_area = soup.select_one("#comment-form-area[hx-swap-oob]")
+    assert form_area is not None
+    textarea = form_area.select_one("textarea#comment-body")
+    assert textarea is not None and textarea.get_text() == ""
+    assert counts(db, loop, idea_id) == (2, 2)
+
+    shown = page(ben_browser.get(detail(idea_id)))
+    assert without_swap_marks(thread) == str(thread_of(shown, comment_id))
+
+
+def test_replies_and_comments_on_pages_without_a_list_get_the_whole_block(
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    place = make_area()
+    author, ana = make_member(place), make_member(place)
+    idea_id = make_idea(place, author)
+    browser = signed_in(new_client, ana)
+    top = posted_id(post_comment(browser, idea_id, "Ein erster Gedanke."), idea_id)
+
+    reply = post_htmx(browser, idea_id, "Eine Antwort darauf.", parent=str(top))
+    assert reply.status_code == 200 and "hx-retarget" not in reply.headers
+    assert page(reply).select_one("section#comments") is not None
+
+    # A page loaded before the first comment has no list: its form does not ask to append.
+    stale = post_htmx(browser, idea_id, "Noch ein Gedanke.", appends="")
+    assert stale.status_code == 200 and "hx-retarget" not in stale.headers
+    assert len(page(stale).select("ol.comment-list > li")) == 2

@@ -9,13 +9,18 @@ import httpx
 import pytest
 
 from participation.accounts.models import User
+from participation.concepts.models import Choice, ProposalIdea
 from participation.db import Database
 from participation.ideas.comments import CommentService
+from participation.ideas.models import Comment, ModerationState
 from participation.ideas.services import Viewer
+from participation.moderation.models import Block, Reason, Report
 from tests.conftest import Browser, Loop, Person, Place, make_people, page, signed_in
+from tests.functional.process_helpers import add_proposals, cast, voting_now
 
 MakeArea = Callable[..., Place]
 MakeIdea = Callable[..., int]
+MakeUser = Callable[..., Person]
 NewClient = Callable[[], Browser]
 
 BUDGET = 6
@@ -171,3 +176,120 @@ def test_pages_stay_within_the_query_budget(kind: str, scene: Scene) -> None:
     }
 
     assert max(counts.values()) <= BUDGET, counts
+
+
+# -- the concept page and the moderation queue ----------------------------------------------
+
+
+def link_ideas(db: Database, loop: Loop, pairs: Sequence[tuple[int, int]]) -> None:
+    """Take ideas into proposals: (proposal id, idea id) pairs."""
+
+    async def run() -> None:
+        async with db.session(write=True) as session:
+            session.add_all(ProposalIdea(proposal_id=p, idea_id=i) for p, i in pairs)
+
+    loop.run(run())
+
+
+def test_concept_page_queries_do_not_grow_with_proposals(
+    db: Database, loop: Loop, make_area: MakeArea, make_idea: MakeIdea, new_client: NewClient
+) -> None:
+    """Anonymous and a member who voted: a concept with 12 proposals, most of them with ideas
+    behind them, costs what one with a single proposal costs; a proposal with 12 ideas behind
+    it costs what one without any costs."""
+    small, large = make_area(), make_area()
+    voter = make_people(db, loop, 1, small, large)[0]
+    first: list[int] = []
+    for place, n in ((small, 1), (large, 12)):
+        voting_now(db, loop, place)
+        proposals = add_proposals(db, loop, place, n)
+        ideas = [make_idea(place, voter, field_index=k % 3) for k in range(n)]
+        link_ideas(db, loop, [(p, i) for p, i in zip(proposals, ideas, strict=True)][: n - 1])
+        link_ideas(db, loop, [(proposals[0], i) for i in ideas[1:]])
+        for proposal in proposals[::2]:
+            cast(db, loop, voter.id, proposal, Choice.YES)
+        first.append(proposals[0])
+    member = signed_in(new_client, voter)
+    for browser in (new_client(), member):
+        shown = [browser.get(f"/de/areas/{p.slug}/concept") for p in (small, large)]
+        assert [len(page(r).select(".proposal-card")) for r in shown] == [1, 12]
+        counts = [queries(r) for r in shown]
+        assert counts[0] == counts[1] <= BUDGET, (browser is member, counts)
+        shown = [browser.get(f"/de/proposals/{proposal}") for proposal in first]
+        assert [len(page(r).select('.proposal a[href^="/de/ideas/"]')) for r in shown] == [0, 12]
+        counts = [queries(r) for r in shown]
+        assert counts[0] == counts[1] <= BUDGET, (browser is member, counts)
+
+
+def add_reported_items(
+    db: Database, loop: Loop, place: Place, idea_id: int, people: Sequence[Person], n: int
+) -> None:
+    """n comments on the idea (every second one a reply), each reported by two people; the
+    idea reported too; one more comment waiting for approval, and 1 + n // 3 hidden with a
+    review request; the author of the idea blocked."""
+    author, *reporters = people
+    hidden = 1 + n // 3
+
+    async def run() -> None:
+        async with db.session(write=True) as session:
+            comments: list[Comment] = []
+            for k in range(n + 1 + hidden):
+                comment = Comment(
+                    idea_id=idea_id,
+                    author_id=reporters[k % len(reporters)].id,
+                    parent_id=comments[-1].id if k % 2 and comments else None,
+                    body=f"Kommentar {k}",
+                    language="de",
+                )
+                session.add(comment)
+                await session.flush()
+                comments.append(comment)
+            comments[n].moderation_state = ModerationState.PENDING
+            for comment in comments[n + 1 :]:
+                comment.moderation_state = ModerationState.HIDDEN
+                comment.hidden_category = Reason.SPAM
+                comment.review_requested_at = comment.created_at
+            for comment in comments[:n]:
+                for reporter in (author, reporters[(comment.id + 1) % len(reporters)]):
+                    session.add(
+                        Report(
+                            area_id=place.id,
+                            idea_id=idea_id,
+                            comment_id=comment.id,
+                            reporter_id=reporter.id,
+                            reason=Reason.INSULT,
+                        )
+                    )
+            session.add(
+                Report(
+                    area_id=place.id,
+                    idea_id=idea_id,
+                    reporter_id=reporters[0].id,
+                    reason=Reason.SPAM,
+                )
+            )
+            session.add(Block(area_id=place.id, user_id=author.id, until=None, reason="Test"))
+
+    loop.run(run())
+
+
+def test_moderation_queue_queries_do_not_grow_with_reported_items(
+    db: Database,
+    loop: Loop,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    make_user: MakeUser,
+    new_client: NewClient,
+) -> None:
+    """The queue of an area with 17 reported, waiting and reviewed items (replies among them,
+    whose comments are shown for context) costs what one with 4 costs; its hidden items too."""
+    small, large = make_area(), make_area()
+    people = make_people(db, loop, 4, small, large)
+    for place, n in ((small, 1), (large, 11)):
+        add_reported_items(db, loop, place, make_idea(place, people[0]), people, n)
+    manager = signed_in(new_client, make_user(manager_of=[small.slug, large.slug]))
+    for view, entries in (("", [4, 17]), ("?view=hidden", [1, 4])):
+        shown = [manager.get(f"/de/areas/{p.slug}/moderation{view}") for p in (small, large)]
+        assert [len(page(r).select(".queue-entry")) for r in shown] == entries, view
+        counts = [queries(r) for r in shown]
+        assert counts[0] == counts[1] <= BUDGET, (view, counts)
