@@ -288,11 +288,6 @@ def create_app(settings: Settings) -> Starlette:
 
 def from_environment() -> Starlette:
     """The application configured from environment variables (for `uvicorn --factory`)."""
-    import os
-    import sys
-
     from participation.settings import load_settings
 
-    if os.environ.get("SWITCH_INTERVAL"):
-        sys.setswitchinterval(float(os.environ["SWITCH_INTERVAL"]))
     return create_app(load_settings())

@@ -190,23 +190,16 @@ class Database:
             if self._writer_lock_fd is None:
                 self._writer_lock_fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
             fd = self._writer_lock_fd
-            try:  # free: take it right here, without a thread
+            try:  # free: taken right here, without a thread
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                pass
-            else:
+                taking = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
                 try:
-                    yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                return
-            taking = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
-            try:
-                await asyncio.wait_for(asyncio.shield(taking), WRITER_TIMEOUT)
-            except BaseException:
-                # The thread may still get the lock: give it back as soon as it has it.
-                taking.add_done_callback(functools.partial(_give_back, fd))
-                raise
+                    await asyncio.wait_for(asyncio.shield(taking), WRITER_TIMEOUT)
+                except BaseException:
+                    # The thread may still get the lock: give it back as soon as it has it.
+                    taking.add_done_callback(functools.partial(_give_back, fd))
+                    raise
             try:
                 yield
             finally:
