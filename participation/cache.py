@@ -40,6 +40,10 @@ LARGEST = 512_000
 CACHED_TYPES = ("text/html", "application/json", "text/csv")
 
 
+Key = tuple[str, bytes, bool, bool]
+"""Path, query string, htmx request, gzip accepted."""
+
+
 @dataclass
 class Entry:
     version: int
@@ -65,11 +69,9 @@ class PageCache:
         self.database = database
         self.max_bytes = max_bytes
         self.max_age = max_age
-        self.entries: OrderedDict[tuple[str, bytes, bool, bool], Entry] = OrderedDict()
+        self.entries: OrderedDict[Key, Entry] = OrderedDict()
         self.size = 0
-        self.rendering: dict[
-            tuple[str, bytes, bool, bool], tuple[int, asyncio.Future[Entry | None]]
-        ] = {}
+        self.rendering: dict[Key, tuple[int, asyncio.Future[Entry | None]]] = {}
         """The pages being rendered now, with the version they are rendered at."""
 
     @staticmethod
@@ -105,7 +107,15 @@ class PageCache:
             if entry is not None:
                 await self._send_entry(entry, headers, send)
                 return
-        await self._render(scope, receive, send, key, version)
+        done: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
+        self.rendering[key] = (version, done)
+        try:
+            await self._render(scope, receive, send, key, version, done)
+        finally:
+            if not done.done():
+                done.set_result(None)  # not kept: the waiting requests render it themselves
+            if self.rendering.get(key, (0, None))[1] is done:
+                del self.rendering[key]
 
     async def _send_entry(self, entry: Entry, request_headers: Headers, send: Send) -> None:
         given = request_headers.get("if-none-match", "")
@@ -124,30 +134,12 @@ class PageCache:
         scope: Scope,
         receive: Receive,
         send: Send,
-        key: tuple[str, bytes, bool, bool],
-        version: int,
-    ) -> None:
-        """Render the page and send it; keep it when it may be kept, and hand it to the
-        requests that wait for the same page (None: they render it themselves)."""
-        done: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
-        self.rendering[key] = (version, done)
-        try:
-            await self._run(scope, receive, send, key, version, done)
-        finally:
-            if not done.done():
-                done.set_result(None)
-            if self.rendering.get(key, (0, None))[1] is done:
-                del self.rendering[key]
-
-    async def _run(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: tuple[str, bytes, bool, bool],
+        key: Key,
         version: int,
         done: asyncio.Future[Entry | None],
     ) -> None:
+        """Render the page and send it; keep it when it may be kept, and hand it to the
+        requests that wait for the same page (`done`)."""
         start: Message | None = None
         chunks: list[bytes] = []
         passing = False
@@ -196,7 +188,7 @@ class PageCache:
         content_type = found.get(b"content-type", b"").decode()
         return content_type.startswith(CACHED_TYPES)
 
-    def _store(self, key: tuple[str, bytes, bool, bool], entry: Entry) -> None:
+    def _store(self, key: Key, entry: Entry) -> None:
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= len(old.body)

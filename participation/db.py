@@ -140,6 +140,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.sqlite_path = (make_url(url).database or "") if self.is_sqlite else ""
         self._version_reader: sqlite3.Connection | None = None
         self._version_connection: asyncpg.Connection | None = None
         self._version_lock = asyncio.Lock()
@@ -183,7 +184,7 @@ class Database:
         the processes on an OS lock on a file beside the database (flock), which wakes the
         next writer the moment the previous one is done. Waits at most WRITER_TIMEOUT."""
         async with self._writing:
-            path = make_url(self.url).database or ""
+            path = self.sqlite_path
             if not path or path == ":memory:":
                 yield
                 return
@@ -217,8 +218,9 @@ class Database:
             counter[0] += 1
         if self.is_sqlite:
             if self._version_reader is None:
-                path = make_url(self.url).database or ""
-                reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                reader = sqlite3.connect(
+                    self.sqlite_path, isolation_level=None, check_same_thread=False
+                )
                 reader.execute("PRAGMA query_only=ON")
                 self._version_reader = reader
             return int(self._version_reader.execute(SQLITE_READ).fetchone()[0])

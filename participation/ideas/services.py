@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.accounts.models import Membership, User
-from participation.areas.models import Area, AreaManager, FieldOfAction
+from participation.areas.models import Area, FieldOfAction
 from participation.areas.services import AreaService, manages, staff_role
 from participation.db import utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
@@ -230,13 +230,9 @@ class IdeaService:
         """Return the area with what the user may do there (one query); raise NotFound."""
         if user is None:
             return await AreaService(self.session).by_slug(slug), Viewer(None)
-        member = exists().where(Membership.user_id == user.id, Membership.area_id == Area.id)
-        manager = exists().where(AreaManager.user_id == user.id, AreaManager.area_id == Area.id)
         row = (
             await self.session.execute(
-                select(Area, member, manager, *active_block_columns(user.id, Area.id)).where(
-                    Area.slug == slug
-                )
+                select(Area, *viewer_columns(user.id, Area.id)).where(Area.slug == slug)
             )
         ).one_or_none()
         if row is None:
