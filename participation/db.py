@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import BigInteger, Integer, MetaData, event, text
+from sqlalchemy import BigInteger, Integer, MetaData, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from participation import sqlite
 
@@ -113,7 +115,16 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
                 conn.exec_driver_sql("BEGIN")
 
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+
+        @event.listens_for(engine.sync_engine, "checkout")
+        def _postgres_checkout(_dbapi: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+            # A connection the server closed (a restart, an idle timeout) is replaced before
+            # use. asyncpg notices the closed socket while the connection waits in the pool, so
+            # this costs no round trip; SQLAlchemy's pool_pre_ping cost three per checkout.
+            connection = record.driver_connection
+            if connection is not None and connection.is_closed():
+                raise DisconnectionError("the database closed this connection")
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _count(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -159,17 +170,15 @@ class Database:
             async with factory() as session, session.begin():
                 yield session
             return
-        async with self._writer_turn(), factory() as session:
-            async with session.begin():
-                connection = await session.connection()
-                connection.info["content_changed"] = False
-                yield session
-                changed = connection.info.pop("content_changed", False)
-                if changed and self.is_sqlite:
-                    await session.execute(text(SQLITE_BUMP))
-            if changed and not self.is_sqlite:
-                await session.execute(text(POSTGRES_BUMP))
-                await session.commit()
+        async with self._writer_turn(), factory() as session, session.begin():
+            connection = await session.connection()
+            connection.info["content_changed"] = False
+            yield session
+            changed = connection.info.pop("content_changed", False)
+            if changed and self.is_sqlite:
+                await connection.exec_driver_sql(SQLITE_BUMP)
+        if changed and not self.is_sqlite:
+            await self._on_version_connection(POSTGRES_BUMP)
 
     def _writer_turn(self) -> AbstractAsyncContextManager[Any]:
         return self._sqlite_writer() if self.is_sqlite else nullcontext()
@@ -212,7 +221,8 @@ class Database:
         Read on a connection of its own, without the ORM: it is the only statement of a page
         served from the cache. On SQLite it is read right here, a microsecond read of one row
         that a writer never blocks in WAL mode (handing it to the driver's thread cost more
-        than the read); on PostgreSQL over one asyncpg connection per process."""
+        than the read); on PostgreSQL over one asyncpg connection per process, which also
+        advances it after each write that changed content."""
         counter = query_counter.get()
         if counter is not None:
             counter[0] += 1
@@ -224,6 +234,11 @@ class Database:
                 reader.execute("PRAGMA query_only=ON")
                 self._version_reader = reader
             return int(self._version_reader.execute(SQLITE_READ).fetchone()[0])
+        return await self._on_version_connection(POSTGRES_READ)
+
+    async def _on_version_connection(self, statement: str) -> int:
+        """Run a statement of the content version on PostgreSQL, outside any transaction (one
+        round trip), over this process's connection for it (made again when it was lost)."""
         async with self._version_lock:
             for attempt in (1, 2):
                 try:
@@ -232,7 +247,7 @@ class Database:
                         self._version_connection = await asyncpg.connect(
                             dsn.render_as_string(hide_password=False)
                         )
-                    return int(await self._version_connection.fetchval(POSTGRES_READ))
+                    return int(await self._version_connection.fetchval(statement))
                 except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
                     self._version_connection = None
                     if attempt == 2:

@@ -159,8 +159,13 @@ def format_age(value: datetime, now: datetime) -> str:
 
 
 def language_name(code: str, in_locale: str | None = None) -> str:
+    return _language_name(code, in_locale or get_locale())
+
+
+@cache
+def _language_name(code: str, locale: str) -> str:
     try:
-        name = Locale(in_locale or get_locale()).languages.get(code)
+        name = Locale(locale).languages.get(code)
     except UnknownLocaleError:
         name = None
     return name or code

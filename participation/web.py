@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy import Select, bindparam, select
@@ -23,6 +23,9 @@ from participation.moderation.services import attention_columns
 from participation.security import RateLimiter
 from participation.templating import Renderer, is_htmx
 
+R = TypeVar("R")
+W = TypeVar("W")
+
 
 def database(request: Request) -> Database:
     db: Database = request.app.state.db
@@ -35,6 +38,39 @@ async def transaction(request: Request, *, write: bool = False) -> AsyncIterator
     async with database(request).session(write=write) as session:
         await load_user(request, session)
         yield session
+
+
+async def read_then_write(
+    request: Request,
+    read: Callable[[AsyncSession], Awaitable[R]],
+    write: Callable[[AsyncSession, R], Awaitable[W]],
+) -> tuple[R, W]:
+    """Run `read`, then `write` with what it read (a support, a comment); return both results.
+
+    On SQLite writers take turns: `read` runs in a read transaction of its own, so that the
+    write transaction, and the turn, hold only the statements that write (the services check
+    again, in SQL, what could have changed in between). On PostgreSQL writers do not wait for
+    each other, and both run in one write transaction, which saves a transaction's round
+    trips. Either way an error that leaves `read` or `write` rolls back its transaction.
+
+    The signed-in person is taken out of the session: a rollback expires what the session
+    loaded, and the error page still shows who is signed in."""
+    db = database(request)
+    if db.is_sqlite:
+        async with transaction(request) as session:
+            _keep_user(request, session)
+            found = await read(session)
+        async with db.session(write=True) as session:
+            return found, await write(session, found)
+    async with transaction(request, write=True) as session:
+        _keep_user(request, session)
+        found = await read(session)
+        return found, await write(session, found)
+
+
+def _keep_user(request: Request, session: AsyncSession) -> None:
+    if request.state.user is not None:
+        session.expunge(request.state.user)
 
 
 @functools.cache

@@ -23,41 +23,50 @@ from participation.ideas.views import (
     load_idea,
 )
 from participation.templating import flash, is_htmx
-from participation.web import database, error_page, redirect, render, transaction, url
+from participation.web import (
+    database,
+    error_page,
+    read_then_write,
+    redirect,
+    render,
+    transaction,
+    url,
+)
 
 
 async def idea_comment(request: Request) -> Response:
     form = await CommentForm.from_request(request)
-    # Read, write, read: SQLite's writers take turns, so the write transaction holds only the
-    # statements that write (the service checks again what could have changed in between).
-    async with transaction(request) as session:
+
+    async def read(session: AsyncSession) -> IdeaView:
+        # Without JavaScript a form with errors comes back on the whole page, photos too.
+        return await load_idea(
+            session, request, with_photos=not is_htmx(request), with_comment=form.parent_id
+        )
+
+    async def write(session: AsyncSession, view: IdeaView) -> Comment | None:
+        if not form.validate():
+            return None
         try:
-            # Without JavaScript a form with errors comes back on the whole page, photos too.
-            view = await load_idea(
-                session,
-                request,
-                with_photos=not is_htmx(request),
-                with_comment=form.parent_id,
+            return await CommentService(session).comment(
+                view.viewer,
+                view.idea,
+                body=form.body.data,
+                language=form.language.data,
+                parent_id=form.parent_id,
+                parent=view.comment,
             )
         except DomainError as error:
-            return error_page(request, error)
-    idea, viewer = view.idea, view.viewer
-    comment = None
-    if form.validate():
-        try:
-            async with database(request).session(write=True) as session:
-                comment = await CommentService(session).comment(
-                    viewer,
-                    idea,
-                    body=form.body.data,
-                    language=form.language.data,
-                    parent_id=form.parent_id,
-                    parent=view.comment,
-                )
-        except DomainError as error:
             if error.field is None:
-                return error_page(request, error)
+                raise
+            # Raised before anything was written: the form comes back with the error.
             form.add_error(error.field, error.message)
+            return None
+
+    try:
+        view, comment = await read_then_write(request, read, write)
+    except DomainError as error:
+        return error_page(request, error)
+    idea, viewer = view.idea, view.viewer
     published = comment is not None and comment.moderation_state is ModerationState.VISIBLE
     done = (
         _("Your comment has been published.")

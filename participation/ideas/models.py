@@ -187,4 +187,5 @@ class Support(Base):
 
 IDEAS = cast(Table, Idea.__table__)
 SUPPORTS = cast(Table, Support.__table__)
+COMMENTS = cast(Table, Comment.__table__)
 """The tables themselves, for plain statements on the busiest paths (supports, comments)."""

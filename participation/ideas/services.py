@@ -213,6 +213,30 @@ def _view_statement(with_photos: bool, signed_in: bool, with_comment: bool) -> S
     return statement
 
 
+@functools.cache
+def _support_statements(dialect: str) -> tuple[Any, Any, Any]:
+    """Adding and withdrawing a support and counting it in the idea's row: plain table
+    statements with bound parameters, built once (the ORM's machinery, and building them
+    anew for every support, cost more than running them)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    supports, ideas = SUPPORTS.c, IDEAS.c
+    add = (
+        insert(SUPPORTS)
+        .values(idea_id=bindparam("idea"), user_id=bindparam("user"), created_at=bindparam("now"))
+        .on_conflict_do_nothing()
+    )
+    withdraw = delete(SUPPORTS).where(
+        supports.idea_id == bindparam("idea"), supports.user_id == bindparam("user")
+    )
+    count = (
+        update(IDEAS)
+        .where(ideas.id == bindparam("idea"), ideas.moderation_state == ModerationState.VISIBLE)
+        .values(support_count=ideas.support_count + bindparam("delta"))
+        .returning(ideas.support_count)
+    )
+    return add, withdraw, count
+
+
 class IdeaService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -533,30 +557,17 @@ class IdeaService:
         the idea may come from an earlier read transaction (see `views.idea_support`)."""
         user = self.require_participant(viewer, idea.area)
         self.require_published(idea)
+        add, withdraw, count_support = _support_statements(self.session.get_bind().dialect.name)
+        values = {"idea": idea.id, "user": user.id}
         if support:
-            insert = (
-                pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            )
-            result = await self.session.execute(
-                insert(SUPPORTS)
-                .values(idea_id=idea.id, user_id=user.id, created_at=utcnow())
-                .on_conflict_do_nothing()
-            )
+            result = await self.session.execute(add, {**values, "now": utcnow()})
             delta = 1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
         else:
-            result = await self.session.execute(
-                delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-            )
+            result = await self.session.execute(withdraw, values)
             delta = -1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
         # Only while the idea is shown: it may have been read in an earlier transaction.
-        ideas = IDEAS.c  # a plain UPDATE: the ORM's bulk machinery cost more than it
         count = (
-            await self.session.execute(
-                update(IDEAS)
-                .where(ideas.id == idea.id, ideas.moderation_state == ModerationState.VISIBLE)
-                .values(support_count=ideas.support_count + delta)
-                .returning(ideas.support_count)
-            )
+            await self.session.execute(count_support, {"idea": idea.id, "delta": delta})
         ).scalar_one_or_none()
         if count is None:
             raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))

@@ -44,7 +44,15 @@ from participation.moderation.intake import IntakeService
 from participation.security import safe_next
 from participation.settings import Settings
 from participation.templating import flash, is_htmx
-from participation.web import database, error_page, redirect, render, transaction, url
+from participation.web import (
+    database,
+    error_page,
+    read_then_write,
+    redirect,
+    render,
+    transaction,
+    url,
+)
 
 
 async def idea_list(request: Request) -> Response:
@@ -393,19 +401,17 @@ async def photo(request: Request) -> Response:
 async def idea_support(request: Request) -> Response:
     form = await request.form()
     wants_support = form.get("support") == "1"
-    # Read, then write: SQLite's writers take turns, so the write transaction holds only the
-    # statements that write (set_support checks again what could have changed in between).
-    async with transaction(request) as session:
-        try:
-            view = await load_idea(session, request)
-        except DomainError as error:
-            return error_page(request, error)
-    idea, viewer = view.idea, view.viewer
+
+    async def write(session: AsyncSession, view: IdeaView) -> int:
+        return await IdeaService(session).set_support(view.viewer, view.idea, support=wants_support)
+
     try:
-        async with database(request).session(write=True) as session:
-            count = await IdeaService(session).set_support(viewer, idea, support=wants_support)
+        view, count = await read_then_write(
+            request, lambda session: load_idea(session, request), write
+        )
     except DomainError as error:
         return error_page(request, error)
+    idea, viewer = view.idea, view.viewer
     if wants_support:
         message = ngettext(
             "You support this idea. %(num)s person supports it.",

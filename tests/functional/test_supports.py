@@ -440,3 +440,60 @@ def test_one_member_supporting_twenty_times_at_once_counts_once(
 
     assert [r.status_code for r in responses] == [303] * 20
     assert support_state(db, loop, idea_id) == (0, 0)
+
+
+def test_supports_go_on_after_the_database_closed_every_connection(
+    db: Database,
+    loop: Loop,
+    database_url: str,
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """A PostgreSQL restart closes the connections the app keeps in its pool: the next
+    requests get new ones instead of failing (this is checked when a connection is taken from
+    the pool, without a round trip)."""
+    if db.is_sqlite:
+        pytest.skip("only PostgreSQL closes connections from the server side")
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    place = make_area()
+    author, member = make_member(place), make_member(place)
+    idea_id = make_idea(place, author)
+    browser = signed_in(new_client, member)
+    page_path = detail(idea_id)
+    assert support(browser, idea_id, htmx=True).status_code == 200
+
+    async def close_every_other_connection() -> int:
+        dsn = make_url(database_url).set(drivername="postgresql")
+        admin = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+        try:
+            others = (
+                "FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            closed = await admin.fetchval(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) " + others
+            )
+            for _ in range(100):  # until the server processes have ended
+                if not await admin.fetchval("SELECT count(*) " + others):
+                    break
+                await asyncio.sleep(0.05)
+            return int(closed)
+        finally:
+            await admin.close()
+
+    assert asyncio.run(close_every_other_connection()) >= 2  # the app's and these tests' own
+    token = browser.form_token(page_path)
+    withdrawn = browser.post(
+        f"/de/ideas/{idea_id}/support",
+        data={"support": "0", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert shown_count(browser.get(page_path), idea_id) == 0
+    assert support_state(db, loop, idea_id) == (0, 0)
