@@ -66,7 +66,9 @@ class ContentVersion(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-_WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "WITH")
+_WRITTEN = re.compile(r"(?:\bINSERT\s+INTO|(?<!FOR )\bUPDATE|\bDELETE\s+FROM)\s+\"?(\w+)", re.I)
+"""The tables a statement writes to, also in its WITH clause."""
 NOT_CONTENT = frozenset({"rate_limit_counters", "outbox", "content_version"})
 """Tables whose changes show on no page."""
 
@@ -132,8 +134,9 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
         counter = query_counter.get()
         if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
             counter[0] += 1
-        written = _WRITE.match(statement)
-        if written and written.group(1).lower() not in NOT_CONTENT:
+        if statement[:8].lstrip().upper().startswith(_WRITES) and any(
+            table.lower() not in NOT_CONTENT for table in _WRITTEN.findall(statement)
+        ):
             conn.info["content_changed"] = True
 
     return engine

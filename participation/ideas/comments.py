@@ -16,15 +16,42 @@ from participation.i18n import gettext as _
 from participation.ideas.models import COMMENTS, IDEAS, Comment, Idea, ModerationState
 from participation.ideas.services import IdeaService, Viewer
 
-_ADD_COMMENT = insert(COMMENTS).returning(COMMENTS.c.id)
+_COMMENT_VALUES = (
+    "idea_id",
+    "parent_id",
+    "author_id",
+    "body",
+    "language",
+    "moderation_state",
+    "created_at",
+)
+_ADD_COMMENT = (
+    insert(COMMENTS)
+    .values({column: bindparam(f"new_{column}") for column in _COMMENT_VALUES})
+    .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
+)
 _COUNT_COMMENTS = (
     update(IDEAS)
     .where(IDEAS.c.id == bindparam("idea"))
     .values(comment_count=IDEAS.c.comment_count + bindparam("delta"))
     .returning(IDEAS.c.comment_count, IDEAS.c.moderation_state)
 )
+_added = _ADD_COMMENT.cte("added")
+_ADD_COUNTED_COMMENT = (
+    update(IDEAS)
+    .where(IDEAS.c.id == select(_added.c.idea_id).scalar_subquery())
+    .values(comment_count=IDEAS.c.comment_count + 1)
+    .returning(
+        select(_added.c.id).scalar_subquery().label("comment_id"),
+        IDEAS.c.comment_count,
+        IDEAS.c.moderation_state,
+    )
+    .add_cte(_added)
+)
 """Plain table statements with bound parameters, built once: the ORM's machinery, and
-building them anew for every comment, cost more than running them."""
+building them anew for every comment, cost more than running them. On PostgreSQL the INSERT
+runs in the WITH clause of the counter's UPDATE (SQLite cannot), which is why its parameters
+are named apart from the columns: an UPDATE sets every column named by a parameter it gets."""
 
 
 @dataclass
@@ -106,13 +133,20 @@ class CommentService(IdeaService):
             "moderation_state": ModerationState.PENDING if waits else ModerationState.VISIBLE,
             "created_at": utcnow(),
         }
-        # A plain INSERT, built once: the ORM's unit of work cost more than it for one row.
-        comment_id = (await self.session.execute(_ADD_COMMENT, values)).scalar_one()
-        if not waits:
+        # Plain statements, built once: the ORM's unit of work cost more than them.
+        parameters = {f"new_{column}": value for column, value in values.items()}
+        if waits:  # counted once it is published
+            comment_id = (await self.session.execute(_ADD_COMMENT, parameters)).scalar_one()
+        elif self.session.get_bind().dialect.name == "postgresql":
+            # One statement: the INSERT in the WITH clause of the counter's UPDATE.
+            row = (await self.session.execute(_ADD_COUNTED_COMMENT, parameters)).one()
+            comment_id = row.comment_id
+            self._counted(idea, +1, row.comment_count, row.moderation_state)
+        else:
+            comment_id = (await self.session.execute(_ADD_COMMENT, parameters)).scalar_one()
             await self._count_comments(idea, +1)
         # The new comment as the page shows it (nothing else of it is set yet).
-        comment = Comment(id=comment_id, **values)
-        return comment
+        return Comment(id=comment_id, **values)
 
     async def get_comment(self, comment_id: int) -> Comment:
         comment = await self.session.get(Comment, comment_id)
@@ -152,6 +186,10 @@ class CommentService(IdeaService):
         count, state = (
             await self.session.execute(_COUNT_COMMENTS, {"idea": idea.id, "delta": delta})
         ).one()
+        self._counted(idea, delta, count, state)
+
+    @staticmethod
+    def _counted(idea: Idea, delta: int, count: int, state: ModerationState) -> None:
         if delta > 0 and state is not ModerationState.VISIBLE:
             # Read in an earlier transaction, hidden since: nothing is written.
             raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))

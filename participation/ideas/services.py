@@ -214,10 +214,12 @@ def _view_statement(with_photos: bool, signed_in: bool, with_comment: bool) -> S
 
 
 @functools.cache
-def _support_statements(dialect: str) -> tuple[Any, Any, Any]:
-    """Adding and withdrawing a support and counting it in the idea's row: plain table
-    statements with bound parameters, built once (the ORM's machinery, and building them
-    anew for every support, cost more than running them)."""
+def _support_statements(dialect: str) -> tuple[Any, Any]:
+    """Adding and withdrawing a support, each counted in the idea's row while the idea is
+    shown, returning the new count (no row: the idea is not shown). Plain table statements
+    with bound parameters, built once: the ORM's machinery, and building them anew for every
+    support, cost more than running them. On PostgreSQL each is one statement (the change of
+    `supports` in a WITH clause), on SQLite two (a list of statements, run in turn)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     supports, ideas = SUPPORTS.c, IDEAS.c
     add = (
@@ -228,13 +230,28 @@ def _support_statements(dialect: str) -> tuple[Any, Any, Any]:
     withdraw = delete(SUPPORTS).where(
         supports.idea_id == bindparam("idea"), supports.user_id == bindparam("user")
     )
-    count = (
-        update(IDEAS)
-        .where(ideas.id == bindparam("idea"), ideas.moderation_state == ModerationState.VISIBLE)
-        .values(support_count=ideas.support_count + bindparam("delta"))
-        .returning(ideas.support_count)
-    )
-    return add, withdraw, count
+    shown = and_(ideas.id == bindparam("idea"), ideas.moderation_state == ModerationState.VISIBLE)
+    if dialect != "postgresql":
+        count = (
+            update(IDEAS)
+            .where(shown)
+            .values(support_count=ideas.support_count + bindparam("delta"))
+            .returning(ideas.support_count)
+        )
+        return [add, count], [withdraw, count]
+
+    def counted(change: Any, sign: int) -> Any:
+        changed = change.returning(literal(1)).cte("changed")
+        rows = select(func.count()).select_from(changed).scalar_subquery()
+        return (
+            update(IDEAS)
+            .where(shown)
+            .values(support_count=ideas.support_count + sign * rows)
+            .returning(ideas.support_count)
+            .add_cte(changed)
+        )
+
+    return counted(add, 1), counted(withdraw, -1)
 
 
 class IdeaService:
@@ -557,18 +574,18 @@ class IdeaService:
         the idea may come from an earlier read transaction (see `views.idea_support`)."""
         user = self.require_participant(viewer, idea.area)
         self.require_published(idea)
-        add, withdraw, count_support = _support_statements(self.session.get_bind().dialect.name)
-        values = {"idea": idea.id, "user": user.id}
-        if support:
-            result = await self.session.execute(add, {**values, "now": utcnow()})
-            delta = 1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+        add, withdraw = _support_statements(self.session.get_bind().dialect.name)
+        statement = add if support else withdraw
+        values = {"idea": idea.id, "user": user.id, "now": utcnow()}
+        if isinstance(statement, list):  # SQLite: the change, then the count by its rows
+            change, count_change = statement
+            rows = (await self.session.execute(change, values)).rowcount  # type: ignore[attr-defined]
+            delta = (1 if support else -1) * rows
+            values["delta"] = delta
+            result = await self.session.execute(count_change, values)
         else:
-            result = await self.session.execute(withdraw, values)
-            delta = -1 if result.rowcount == 1 else 0  # type: ignore[attr-defined]
-        # Only while the idea is shown: it may have been read in an earlier transaction.
-        count = (
-            await self.session.execute(count_support, {"idea": idea.id, "delta": delta})
-        ).scalar_one_or_none()
+            result = await self.session.execute(statement, values)
+        count = result.scalar_one_or_none()
         if count is None:
             raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
         # Known to be stored already: setting it plainly would write it once more on commit.

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from participation import demo_content
 from participation.accounts.models import Membership, MembershipRole, User
-from participation.areas.models import Area, FieldOfAction
-from participation.concepts.models import Concept, Fund, Proposal, Vote
+from participation.areas.models import Area, Concept, FieldOfAction
+from participation.concepts.models import Fund, Proposal, Vote
 from participation.db import Database, utcnow
 from participation.demo import seed_demo
 from participation.ideas.models import Comment, Idea, IdeaStatus, Support

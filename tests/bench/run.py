@@ -462,7 +462,7 @@ def read_paths(data: Dataset) -> dict[str, str]:
     }
 
 
-def ceiling(database: str, options: Options, report: Report) -> dict[int, Measurement]:
+def ceiling(database: str, options: Options) -> dict[int, Measurement]:
     port = free_port()
     command = ceiling_command(port, options.workers)
     log = options.work / f"ceiling-{database}.log"
@@ -473,8 +473,14 @@ def ceiling(database: str, options: Options, report: Report) -> dict[int, Measur
             found[connections] = measure_read(
                 database, "ceiling", port, "/", connections, options.duration
             )
-            report.measurements.append(found[connections])
     return found
+
+
+def best(*runs: dict[int, Measurement]) -> dict[int, Measurement]:
+    """The ceiling's best run per number of connections. It is measured before and after the
+    app: one run alone varied by half, with what else the machine was doing (PostgreSQL writing
+    out the new dataset) and with how the two workers happened to share the connections."""
+    return {c: max((run[c] for run in runs), key=lambda m: m.rps) for c in runs[0]}
 
 
 def list_p50(url: str, options: Options, paths: dict[str, str], log: Path) -> float:
@@ -503,7 +509,7 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
         small_url, options, read_paths(small), options.work / f"app-{database}-small.log"
     )
 
-    base = ceiling(database, options, report)
+    ceiling_before = ceiling(database, options)
     port = free_port()
     env = app_env(url, port, options.workers)
     log = options.work / f"app-{database}.log"
@@ -586,6 +592,10 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
             m.endpoint = f"{name}{UNCACHED}"
             report.measurements.append(m)
 
+    print(f"== {database}: the ceiling once more", flush=True)
+    base = best(ceiling_before, ceiling(database, options))
+    first = next(i for i, m in enumerate(report.measurements) if m.database == database)
+    report.measurements[first:first] = base.values()
     for m in report.measurements:
         if m.database == database and m.endpoint != "ceiling":
             m.rps_ratio = m.rps / base[m.connections].rps

@@ -599,6 +599,40 @@ def test_comment_count_stays_exact(
     check(0)
 
 
+def test_commenting_changes_only_the_count_of_the_idea(
+    db: Database,
+    loop: Loop,
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """The comment and the new count are stored together (on PostgreSQL in one statement):
+    nothing of the comment, its author, text, language or time, may land in the idea."""
+    place = make_area()
+    author, member = make_member(place), make_member(place)
+    idea_id = make_idea(place, author)
+    browser = signed_in(new_client, member)
+
+    def idea_row() -> dict[str, object]:
+        async def run() -> dict[str, object]:
+            async with db.session() as session:
+                row = (
+                    await session.execute(select(Idea.__table__).where(Idea.id == idea_id))
+                ).one()
+                return dict(row._mapping)
+
+        return loop.run(run())
+
+    before = idea_row()
+    posted_id(post_comment(browser, idea_id, "Ganz anders als die Idee.", language="tr"), idea_id)
+    assert post_htmx(browser, idea_id, "Noch ein Kommentar, per htmx.").status_code == 200
+    after = idea_row()
+    assert (before.pop("comment_count"), after.pop("comment_count")) == (0, 2)
+    assert after == before
+    assert counts(db, loop, idea_id) == (2, 2)
+
+
 # -- htmx ---------------------------------------------------------------------------------
 
 
