@@ -10,17 +10,43 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 
+class WorkerSocket(socket.socket):
+    """The listening address of several worker processes: each worker opens a socket of its
+    own on it (SO_REUSEPORT), and the kernel spreads new connections over them.
+
+    uvicorn hands one socket to all workers, and asyncio accepts every connection waiting on
+    it at once: when a few clients connected together (a proxy's kept-alive connections, the
+    benchmark's ten), one worker took them all and the others stayed idle. This socket is
+    bound in the supervisor, which never listens on it; sent to a worker, it arrives as the
+    worker's own socket for the same address."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (worker_socket, (self.family, self.getsockname()))
+
+
+def worker_socket(family: int, address: tuple[Any, ...], cls: type = socket.socket) -> Any:
+    """A TCP socket bound to `address` with SO_REUSEPORT, not yet listening. Marked as TCP
+    (IPPROTO_TCP), so that asyncio turns Nagle's algorithm off on its connections: without
+    the mark every response waited about 40 ms for the client's delayed ACK."""
+    sock = cls(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
 class TcpConfig(uvicorn.Config):
     def bind_socket(self) -> socket.socket:
-        """uvicorn's listening socket for several workers, marked as TCP.
-
-        uvicorn makes it with protocol 0, and asyncio turns Nagle's algorithm off (TCP_NODELAY)
-        only on the connections of a socket marked IPPROTO_TCP: without the mark, every
-        response of a worker process waited about 40 ms for the client's delayed ACK."""
+        """The address to listen on, as a `WorkerSocket` (uvicorn's own bind checks the
+        address and logs it; its socket is given up for one that others may bind too)."""
         sock = super().bind_socket()
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             return sock
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+        family, address = sock.family, sock.getsockname()
+        sock.close()
+        bound: socket.socket = worker_socket(family, address, WorkerSocket)
+        bound.set_inheritable(True)
+        return bound
 
 
 def serve(app: str, *, factory: bool, host: str, port: int, workers: int, access_log: bool) -> None:

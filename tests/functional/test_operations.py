@@ -206,3 +206,58 @@ def test_readme_documents_every_setting() -> None:
     documented = readme.read_text()
     undocumented = [name for name in names if not re.search(rf"\b{name}\b", documented)]
     assert undocumented == []
+
+
+def test_worker_processes_share_connections_that_arrive_together() -> None:
+    """With several workers each listens on a socket of its own, and connections that arrive
+    together, as from a proxy or a burst of visitors, go to all of them (one shared socket
+    gave them all to the worker that woke first). Another server on the same address is still
+    refused."""
+    import asyncio
+    import signal
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    code = (
+        "from participation.server import serve; "
+        f"serve('tests.functional.pid_app:app', factory=False, host='127.0.0.1', port={port}, "
+        "workers=2, access_log=False)"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    async def pids_of_connections(count: int) -> list[int]:
+        opened = await asyncio.gather(
+            *(asyncio.open_connection("127.0.0.1", port) for _ in range(count))
+        )
+        for _reader, writer in opened:
+            writer.write(b"GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        answers = [await reader.read() for reader, _writer in opened]
+        for _reader, writer in opened:
+            writer.close()
+        return [int(answer.rsplit(b"\r\n\r\n", 1)[1]) for answer in answers]
+
+    async def wait_until_serving() -> None:
+        for _ in range(300):
+            try:
+                await pids_of_connections(1)
+                return
+            except OSError:
+                await asyncio.sleep(0.1)
+        raise AssertionError("the server did not start")
+
+    try:
+        asyncio.run(wait_until_serving())
+        pids = asyncio.run(pids_of_connections(20))
+        assert len(set(pids)) == 2, pids
+        second = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        assert second.returncode != 0
+        assert "Address already in use" in second.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
