@@ -66,9 +66,21 @@ class ContentVersion(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "WITH")
-_WRITTEN = re.compile(r"(?:\bINSERT\s+INTO|(?<!FOR )\bUPDATE|\bDELETE\s+FROM)\s+\"?(\w+)", re.I)
-"""The tables a statement writes to, also in its WITH clause."""
+_WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_WRITE_IN_WITH = re.compile(
+    r"(?:\bINSERT\s+INTO|(?<!FOR )\bUPDATE|\bDELETE\s+FROM)\s+\"?(\w+)", re.I
+)
+
+
+def written_tables(statement: str) -> list[str]:
+    """The tables a statement writes to, also in its WITH clause. (Only a WITH statement is
+    searched through: a bulk INSERT's text can be megabytes long.)"""
+    if statement[:5].upper() == "WITH ":
+        return _WRITE_IN_WITH.findall(statement)
+    written = _WRITE.match(statement)
+    return [written.group(1)] if written else []
+
+
 NOT_CONTENT = frozenset({"rate_limit_counters", "outbox", "content_version"})
 """Tables whose changes show on no page."""
 
@@ -134,9 +146,7 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
         counter = query_counter.get()
         if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
             counter[0] += 1
-        if statement[:8].lstrip().upper().startswith(_WRITES) and any(
-            table.lower() not in NOT_CONTENT for table in _WRITTEN.findall(statement)
-        ):
+        if any(table.lower() not in NOT_CONTENT for table in written_tables(statement)):
             conn.info["content_changed"] = True
 
     return engine
