@@ -56,21 +56,14 @@ async def read_then_write(
     The signed-in person is taken out of the session: a rollback expires what the session
     loaded, and the error page still shows who is signed in."""
     db = database(request)
-    if db.is_sqlite:
-        async with transaction(request) as session:
-            _keep_user(request, session)
-            found = await read(session)
-        async with db.session(write=True) as session:
-            return found, await write(session, found)
-    async with transaction(request, write=True) as session:
-        _keep_user(request, session)
+    async with transaction(request, write=not db.is_sqlite) as session:
+        if request.state.user is not None:
+            session.expunge(request.state.user)
         found = await read(session)
+        if not db.is_sqlite:
+            return found, await write(session, found)
+    async with db.session(write=True) as session:
         return found, await write(session, found)
-
-
-def _keep_user(request: Request, session: AsyncSession) -> None:
-    if request.state.user is not None:
-        session.expunge(request.state.user)
 
 
 @functools.cache
