@@ -38,6 +38,7 @@ from participation.cli import migrate
 from participation.concepts.models import Proposal, Vote
 from participation.db import Database
 from participation.ideas.models import Comment, Idea, Support
+from participation.server import listening_sockets
 from participation.settings import normalise_database_url
 from tests.bench import client
 from tests.bench.dataset import BENCH_PASSWORD, BIG_AREA, FULL, Dataset, Size, analyze, build
@@ -134,7 +135,9 @@ def ceiling_command(port: int, workers: int) -> list[str]:
 
 
 class Server:
-    def __init__(self, command: list[str], env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], port: int, log: Path, workers: int
+    ) -> None:
         self.port = port
         self.log = log.open("wb")
         self.process = subprocess.Popen(
@@ -147,10 +150,15 @@ class Server:
                 raise RuntimeError(f"the server stopped at start; see {log}")
             try:
                 httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer within 60 s; see {log}")
+                continue
+            # The first answer comes from the worker that started first; connections opened
+            # before the others listen would all stay with it for the whole run.
+            if listening_sockets(port) >= workers:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the server's {workers} workers did not answer within 60 s; see {log}")
 
     def workers(self) -> list[int]:
         """The worker processes (uvicorn spawns them), or the server itself with one worker."""
@@ -186,8 +194,10 @@ class Server:
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
-    server = Server(command, env, port, log)
+def serving(
+    command: list[str], env: dict[str, str], port: int, log: Path, workers: int
+) -> Iterator[Server]:
+    server = Server(command, env, port, log, workers)
     try:
         yield server
     finally:
@@ -467,7 +477,7 @@ def ceiling(database: str, options: Options) -> dict[int, Measurement]:
     command = ceiling_command(port, options.workers)
     log = options.work / f"ceiling-{database}.log"
     found = {}
-    with serving(command, dict(os.environ), port, log):
+    with serving(command, dict(os.environ), port, log, options.workers):
         wrk(port, "/", 10, 1)
         for connections in options.connections:
             found[connections] = measure_read(
@@ -485,7 +495,9 @@ def best(*runs: dict[int, Measurement]) -> dict[int, Measurement]:
 
 def list_p50(url: str, options: Options, paths: dict[str, str], log: Path) -> float:
     port = free_port()
-    with serving(procfile_web(port), app_env(url, port, options.workers), port, log):
+    with serving(
+        procfile_web(port), app_env(url, port, options.workers), port, log, options.workers
+    ):
         connections = options.connections[0]
         wrk(port, paths["list"], connections, 1)
         return measure_read("", "list", port, paths["list"], connections, options.duration).p50_ms
@@ -513,7 +525,7 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
     port = free_port()
     env = app_env(url, port, options.workers)
     log = options.work / f"app-{database}.log"
-    with serving(procfile_web(port), env, port, log) as server:
+    with serving(procfile_web(port), env, port, log, options.workers) as server:
         print(f"== {database}: signing in {options.size.sessions} members", flush=True)
         members = [sign_in(port, email) for email in data.session_emails]
         probe_member, members = members[-1], members[:-1]
@@ -583,7 +595,7 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
     env = app_env(url, port, options.workers)
     env["PAGE_CACHE_SECONDS"] = "0"
     log = options.work / f"app-{database}-uncached.log"
-    with serving(procfile_web(port), env, port, log):
+    with serving(procfile_web(port), env, port, log, options.workers):
         print(f"== {database}: the reads without the page cache", flush=True)
         connections = options.connections[0]
         for name, path in paths.items():

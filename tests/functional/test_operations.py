@@ -216,6 +216,7 @@ def test_worker_processes_share_connections_that_arrive_together() -> None:
     import asyncio
     import signal
 
+    from participation.server import listening_sockets
     from tests.conftest import free_port
 
     port = free_port()
@@ -241,13 +242,17 @@ def test_worker_processes_share_connections_that_arrive_together() -> None:
         return [int(answer.rsplit(b"\r\n\r\n", 1)[1]) for answer in answers]
 
     async def wait_until_serving() -> None:
+        # Both workers listening: the first answer comes from the one that started first.
         for _ in range(300):
             try:
                 await pids_of_connections(1)
-                return
             except OSError:
                 await asyncio.sleep(0.1)
-        raise AssertionError("the server did not start")
+                continue
+            if listening_sockets(port) == 2:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError("the server's two workers did not start")
 
     try:
         asyncio.run(wait_until_serving())
