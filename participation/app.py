@@ -55,6 +55,11 @@ from participation.web import transaction
 
 LOCALE_COOKIE = "lang"
 
+GZIP_MINIMUM_BYTES = 1400
+"""Answers shorter than this go uncompressed: with their headers they fit into one TCP
+segment either way, so compressing them saves the visitor no time. It cost a support's
+answer (750 bytes) about a tenth of its CPU time, for a zlib stream set up and torn down."""
+
 
 class LocaleMiddleware:
     """Take the interface language from the URL's first segment and remember it in a cookie."""
@@ -250,7 +255,7 @@ def create_app(settings: Settings) -> Starlette:
         ),
         Middleware(LocaleMiddleware),
         *page_cache,
-        Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6),
         Middleware(
             BodyLimitAndCSRFMiddleware,
             max_body_bytes=settings.max_body_bytes,

@@ -152,6 +152,20 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
     return engine
 
 
+@asynccontextmanager
+async def _closing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Close the session when done. Its transaction has ended by then, its connection is back
+    in the pool, and closing only lets go of the objects, right here: `AsyncSession`'s own
+    close ran in a task of its own, one more turn of the event loop for every session."""
+    try:
+        yield session
+    finally:
+        if session.sync_session.in_transaction():
+            await session.close()
+        else:
+            session.sync_session.close()
+
+
 def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
     """Release a writer lock that a thread took after its waiter gave up."""
     if not taking.cancelled() and taking.exception() is None:
@@ -181,10 +195,10 @@ class Database:
         """Yield a session in a transaction that commits on success and rolls back on error."""
         factory = self._write if write else self._read
         if not write:
-            async with factory() as session, session.begin():
+            async with _closing(factory()) as session, session.begin():
                 yield session
             return
-        async with self._writer_turn(), factory() as session, session.begin():
+        async with self._writer_turn(), _closing(factory()) as session, session.begin():
             connection = await session.connection()
             connection.info["content_changed"] = False
             yield session

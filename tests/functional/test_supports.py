@@ -296,6 +296,12 @@ def test_htmx_support_returns_the_updated_fragment(
     assert button is not None and button.get_text(strip=True) == "Unterstützung zurückziehen"
     assert soup.select_one('input[name="support"]')["value"] == "0"  # type: ignore[index]
     assert support_state(db, loop, idea_id) == (2, 2)
+    # An answer this short goes uncompressed (it fits into one TCP segment either way).
+    assert response.request.headers["accept-encoding"].startswith("gzip")
+    assert "content-encoding" not in response.headers
+    assert len(response.content) < 1400
+    whole_page = browser.get(detail(idea_id), headers={"Accept-Encoding": "gzip"})
+    assert whole_page.headers["content-encoding"] == "gzip"
 
     withdrawn = support(browser, idea_id, wants=False, htmx=True)
 
