@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -171,5 +170,12 @@ def _language_name(code: str, locale: str) -> str:
     return name or code
 
 
-def content_languages() -> Iterable[tuple[str, str]]:
-    return [(code, language_name(code)) for code in CONTENT_LANGUAGES]
+def content_languages() -> tuple[tuple[str, str], ...]:
+    """The languages people's texts may be written in, as (code, name in the interface
+    language): the choices of a comment form's language."""
+    return _content_languages(get_locale())
+
+
+@cache
+def _content_languages(locale: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, _language_name(code, locale)) for code in CONTENT_LANGUAGES)

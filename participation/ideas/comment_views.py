@@ -19,7 +19,6 @@ from participation.ideas.services import IdeaView, Viewer
 from participation.ideas.views import (
     comments_context,
     detail_context,
-    empty_comment_form,
     load_idea,
 )
 from participation.templating import flash, is_htmx
@@ -121,7 +120,7 @@ def _added(request: Request, view: IdeaView, comment: Comment, announcement: str
             "viewer": view.viewer,
             "comment": comment,
             "staff": {},
-            "comment_form": empty_comment_form(),
+            "comment_form": None,  # the form below is empty: it needs none
             "new_comment_id": comment.id,
             "announcement": announcement,
         },
