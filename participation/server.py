@@ -45,8 +45,9 @@ def listening_sockets(port: int) -> int:
             with open(table) as lines:
                 next(lines)
                 for line in lines:
-                    local, state = line.split()[1], line.split()[3]
-                    count += state == "0A" and int(local.rsplit(":", 1)[1], 16) == port
+                    fields = line.split()  # local address, state: 0A is LISTEN
+                    port_hex, state = fields[1].rsplit(":", 1)[1], fields[3]
+                    count += state == "0A" and int(port_hex, 16) == port
         except OSError:
             continue
     return count

@@ -20,7 +20,6 @@ from participation.concepts.models import Fund, Process, Progress, Proposal
 from participation.concepts.process import ProcessService, ProposalStanding
 from participation.concepts.services import ConceptService, ProposalService, newest_first
 from participation.errors import DomainError, NotFound
-from participation.i18n import get_locale
 from participation.i18n import gettext as _
 from participation.ideas.forms import CommentForm
 from participation.templating import flash, is_htmx
@@ -94,8 +93,6 @@ async def _proposal_context(
 ) -> dict[str, Any]:
     """What the proposal page needs (three queries), or only its comments block (one)."""
     proposal = seen.proposal
-    comment_form = extra.pop("comment_form", None) or CommentForm(data={"language": get_locale()})
-    comment_form.language.localise()
     context = {
         "area": proposal.concept.area,
         "concept": proposal.concept,
@@ -103,7 +100,7 @@ async def _proposal_context(
         "viewer": seen.viewer,
         "comments": await ProposalCommentService(session).comments_of(proposal),
         "status": seen.status,
-        "comment_form": comment_form,
+        "comment_form": extra.pop("comment_form", None),  # None: the empty form
         **extra,
     }
     if whole_page:
@@ -132,7 +129,6 @@ async def proposal_detail(request: Request) -> Response:
 
 async def proposal_comment(request: Request) -> Response:
     form = await CommentForm.from_request(request)
-    form.language.localise()
     async with transaction(request, write=True) as session:
         try:
             seen = await ProcessService(session).proposal_standing(

@@ -20,7 +20,6 @@ from participation.i18n import get_locale, ngettext
 from participation.i18n import gettext as _
 from participation.ideas.comments import CommentService
 from participation.ideas.forms import (
-    CommentForm,
     IdeaForm,
     chosen_file,
     parse_filter,
@@ -239,28 +238,20 @@ async def load_idea(
     return view
 
 
-def empty_comment_form() -> CommentForm:
-    """The form for a new comment, in the visitor's language."""
-    form = CommentForm(data={"language": get_locale()})
-    form.language.localise()
-    return form
-
-
 async def comments_context(session: AsyncSession, view: IdeaView, **extra: Any) -> dict[str, Any]:
     """What the comments block of the idea page needs (one query)."""
     idea, viewer = view.idea, view.viewer
     threads, staff = await CommentService(session).threads(idea, viewer)
     if view.author_role is not None and idea.author_id is not None:
         staff[idea.author_id] = view.author_role
-    comment_form = extra.pop("comment_form", None) or empty_comment_form()
-    comment_form.language.localise()
     return {
         "idea": idea,
         "area": idea.area,
         "viewer": viewer,
         "threads": threads,
         "staff": staff,
-        "comment_form": comment_form,
+        # A form that came back with errors; None for the empty form (comment_form_markup).
+        "comment_form": extra.pop("comment_form", None),
         **extra,
     }
 
