@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -33,10 +33,16 @@ def database(request: Request) -> Database:
 
 
 @asynccontextmanager
-async def transaction(request: Request, *, write: bool = False) -> AsyncIterator[AsyncSession]:
-    """A database session for this request, with the signed-in person loaded on first use."""
+async def transaction(
+    request: Request, *, write: bool = False, user: bool = True
+) -> AsyncIterator[AsyncSession]:
+    """A database session for this request, with the signed-in person loaded on first use.
+
+    `user=False` leaves reading them to the caller's first query (`person_columns`,
+    `accept_person`): one statement less on the pages and writes people use most."""
     async with database(request).session(write=write) as session:
-        await load_user(request, session)
+        if user:
+            await load_user(request, session)
         yield session
 
 
@@ -47,19 +53,24 @@ async def read_then_write(
 ) -> tuple[R, W]:
     """Run `read`, then `write` with what it read (a support, a comment); return both results.
 
+    `read` reads the signed-in person too (`load_idea` does, in its one query).
+
     On SQLite writers take turns: `read` runs in a read transaction of its own, so that the
     write transaction, and the turn, hold only the statements that write (the services check
     again, in SQL, what could have changed in between). On PostgreSQL writers do not wait for
     each other, and both run in one write transaction, which saves a transaction's round
     trips. Either way an error that leaves `read` or `write` rolls back its transaction.
 
-    The signed-in person is taken out of the session: a rollback expires what the session
-    loaded, and the error page still shows who is signed in."""
+    The signed-in person is taken out of the session once read: a rollback expires what the
+    session loaded, and the error page still shows who is signed in."""
     db = database(request)
-    async with transaction(request, write=not db.is_sqlite) as session:
-        if request.state.user is not None:
-            session.expunge(request.state.user)
-        found = await read(session)
+    async with db.session(write=not db.is_sqlite) as session:
+        try:
+            found = await read(session)
+        finally:
+            person = getattr(request.state, "user", None)
+            if person is not None and person in session:
+                session.expunge(person)
         if not db.is_sqlite:
             return found, await write(session, found)
     async with db.session(write=True) as session:
@@ -67,30 +78,55 @@ async def read_then_write(
 
 
 @functools.cache
+def person_columns() -> tuple[Any, ...]:
+    """The signed-in person's account and, for the navigation, whether they moderate and how
+    many items wait for them (see `attention_columns`): columns of `User`, built once
+    (building the correlated subqueries took longer than running them)."""
+    return (User, *attention_columns())
+
+
+@functools.cache
 def _user_with_attention() -> Select[Any]:
-    """The signed-in person with their moderation count, built once: building its correlated
-    subqueries took longer than running them."""
-    moderates, waiting = attention_columns()
-    return select(User, moderates, waiting).where(User.id == bindparam("uid"))
+    return select(*person_columns()).where(User.id == bindparam("uid"))
+
+
+def session_user_id(request: Request) -> int | None:
+    """The account id the session cookie names, not yet checked (see `accept_person`)."""
+    user_id = request.session.get("uid")
+    return user_id if isinstance(user_id, int) else None
+
+
+def accept_person(request: Request, values: Sequence[Any] | None) -> User | None:
+    """Take the values of `person_columns` read for `session_user_id`: the person is signed
+    in while their account's session epoch matches the session's; otherwise (the account is
+    gone, or signed out everywhere) the session is cleared. Sets `request.state.user` and
+    `request.state.moderation_count` (None for people who moderate nothing)."""
+    user, moderates, waiting = values if values is not None else (None, None, None)
+    if user is not None and user.session_epoch == request.session.get("epoch"):
+        request.state.moderation_count = int(waiting or 0) if moderates else None
+    else:
+        request.session.clear()
+        user = None
+    request.state.user = user
+    return user
+
+
+def person_read(request: Request) -> bool:
+    """Whether this request has read the signed-in person (or found there is none)."""
+    return hasattr(request.state, "user")
 
 
 async def load_user(request: Request, session: AsyncSession) -> User | None:
     """Return the signed-in user (checked against the account's session epoch) or None.
 
     In the same query: what waits for them as a moderator, for the navigation
-    (`request.state.moderation_count`, None for people who moderate nothing)."""
-    user_id = request.session.get("uid")
-    user: User | None = None
-    if isinstance(user_id, int):
-        row = (await session.execute(_user_with_attention(), {"uid": user_id})).one_or_none()
-        if row is not None:
-            user = row[0]
-            request.state.moderation_count = int(row[2] or 0) if row[1] else None
-        if user is None or user.session_epoch != request.session.get("epoch"):
-            request.session.clear()
-            user = None
-    request.state.user = user
-    return user
+    (`request.state.moderation_count`)."""
+    user_id = session_user_id(request)
+    if user_id is None:
+        request.state.user = None
+        return None
+    row = (await session.execute(_user_with_attention(), {"uid": user_id})).one_or_none()
+    return accept_person(request, row)
 
 
 async def signed_in_user(request: Request) -> User | None:

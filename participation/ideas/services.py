@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -196,19 +196,23 @@ async def followers(
 
 
 @functools.cache
-def _view_statement(with_photos: bool, signed_in: bool, with_comment: bool) -> Select[Any]:
+def _view_statement(
+    with_photos: bool, signed_in: bool, with_comment: bool, person: tuple[Any, ...] = ()
+) -> Select[Any]:
     """The statement of `IdeaService.view`, built once per shape with bound parameters
     (idea_id; user_id and now when signed in; comment_id): on the pages read most, building
-    it took longer than running it."""
+    it took longer than running it. `person`: columns of `User` read for user_id too."""
     columns: list[Any] = [manages(Idea.author_id, Idea.area_id)]
     if signed_in:
         user_id: Any = bindparam("user_id")
         supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
         columns += [*viewer_columns(user_id, Idea.area_id, bindparam("now")), supports]
     statement = IdeaService._select(bindparam("idea_id"), with_photos).add_columns(*columns)
+    if person:
+        statement = statement.add_columns(*person).outerjoin_from(Idea, User, User.id == user_id)
     if with_comment:
-        statement = statement.add_columns(Comment).outerjoin(
-            Comment, Comment.id == bindparam("comment_id")
+        statement = statement.add_columns(Comment).outerjoin_from(
+            Idea, Comment, Comment.id == bindparam("comment_id")
         )
     return statement
 
@@ -400,15 +404,48 @@ class IdeaService:
         support it and the staff role of its author, all in the same query; raise NotFound.
         `with_comment` names a comment to read in that query too (the one a reply answers): kept
         in `IdeaView.comment`, the session then finds it without asking the database again."""
-        statement = _view_statement(with_photos, user is not None, with_comment is not None)
+        user_id = user.id if user is not None else None
+        return await self._view(idea_id, user, user_id, with_photos, with_comment)
+
+    async def view_with_person(
+        self,
+        idea_id: int,
+        user_id: int,
+        person: tuple[Any, ...],
+        accept: Callable[[Sequence[Any]], User | None],
+        *,
+        with_photos: bool = False,
+        with_comment: int | None = None,
+    ) -> IdeaView:
+        """`view` for a person known so far only by the id a session names: the columns
+        `person` (of `User`, the account first) are read for them in the same query, one
+        query less than reading the account first. `accept` takes their values and returns
+        the user it accepts as signed in, or None: the idea is then seen as by someone signed
+        out. When the idea is not found (NotFound), the person has not been read."""
+        return await self._view(idea_id, None, user_id, with_photos, with_comment, person, accept)
+
+    async def _view(
+        self,
+        idea_id: int,
+        user: User | None,
+        user_id: int | None,
+        with_photos: bool,
+        with_comment: int | None,
+        person: tuple[Any, ...] = (),
+        accept: Callable[[Sequence[Any]], User | None] | None = None,
+    ) -> IdeaView:
+        signed_in = user_id is not None
+        statement = _view_statement(with_photos, signed_in, with_comment is not None, person)
         values: dict[str, Any] = {"idea_id": idea_id}
-        if user is not None:
-            values.update(user_id=user.id, now=utcnow())
+        if signed_in:
+            values.update(user_id=user_id, now=utcnow())
         if with_comment is not None:
             values["comment_id"] = with_comment
         row = (await self.session.execute(statement, values)).unique().one_or_none()
         if row is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
+        if accept is not None:
+            user = accept(row[7 : 7 + len(person)])
         idea: Idea = row[0]
         author_role = staff_role(idea.author, bool(row[1]))
         comment = row[-1] if with_comment is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from participation import routing  # noqa: F401  (path convertors)
 from participation.areas.models import Area
 from participation.areas.services import AreaService
 from participation.concepts.services import ProposalService
-from participation.errors import DomainError, NotMember
+from participation.errors import DomainError, NotFound, NotMember
 from participation.i18n import get_locale, ngettext
 from participation.i18n import gettext as _
 from participation.ideas.comments import CommentService
@@ -44,11 +45,16 @@ from participation.security import safe_next
 from participation.settings import Settings
 from participation.templating import flash, is_htmx
 from participation.web import (
+    accept_person,
     database,
     error_page,
+    load_user,
+    person_columns,
+    person_read,
     read_then_write,
     redirect,
     render,
+    session_user_id,
     transaction,
     url,
 )
@@ -226,14 +232,30 @@ async def load_idea(
     with_comment: int | None = None,
 ) -> IdeaView:
     """The idea of the address with what the signed-in person may do there (one query; see
-    `IdeaService.view`)."""
+    `IdeaService.view`). If the request has not read the signed-in person yet
+    (`transaction(request, user=False)`), they are read in the same query."""
     ideas = IdeaService(session)
-    view = await ideas.view(
-        request.path_params["idea_id"],
-        request.state.user,
-        with_photos=with_photos,
-        with_comment=with_comment,
-    )
+    idea_id = request.path_params["idea_id"]
+    user_id = session_user_id(request)
+    if person_read(request) or user_id is None:
+        if not person_read(request):
+            await load_user(request, session)  # nobody signed in: no query
+        view = await ideas.view(
+            idea_id, request.state.user, with_photos=with_photos, with_comment=with_comment
+        )
+    else:
+        try:
+            view = await ideas.view_with_person(
+                idea_id,
+                user_id,
+                person_columns(),
+                functools.partial(accept_person, request),
+                with_photos=with_photos,
+                with_comment=with_comment,
+            )
+        except NotFound:
+            await load_user(request, session)  # the error page shows who is signed in
+            raise
     ideas.check_readable(view.viewer, view.idea)
     return view
 
@@ -287,7 +309,7 @@ async def detail_context(
 
 
 async def idea_detail(request: Request) -> Response:
-    async with transaction(request) as session:
+    async with transaction(request, user=False) as session:
         try:
             view = await load_idea(session, request, with_photos=True)
         except DomainError as error:

@@ -187,6 +187,55 @@ def test_unknown_idea_cannot_be_supported(
     assert response.status_code == 404
 
 
+def test_unknown_idea_shows_the_member_signed_in(
+    make_member: MakeMember, make_area: MakeArea, new_client: NewClient
+) -> None:
+    """The idea page reads the signed-in person with the idea; without an idea they are read
+    on their own, for the navigation of the error page."""
+    place = make_area()
+    person = make_member(place)
+    browser = signed_in(new_client, person)
+
+    response = browser.get(detail(987654321))
+
+    assert response.status_code == 404
+    assert page(response).select_one('nav a[href="/de/profile"]') is not None
+    assert person.display_name in text_of(response, "nav")
+
+
+def test_a_session_signed_out_everywhere_supports_nothing(
+    db: Database,
+    loop: Loop,
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """The person read with the idea counts only while their account's session epoch still
+    matches: after "sign out everywhere" an older session is signed out, on the idea page and
+    when it supports (with the form token it had)."""
+    place = make_area()
+    idea_id = make_idea(place, make_member(place))
+    person = make_member(place)
+    phone, tablet, laptop = (signed_in(new_client, person) for _ in range(3))
+    token = tablet.form_token(detail(idea_id))
+    assert page(phone.get(detail(idea_id))).select_one(f"#support-{idea_id} form") is not None
+    signed_out = laptop.submit("/de/profile/sign-out-everywhere", {}, page_path="/de/profile")
+    assert signed_out.status_code == 303
+
+    shown = phone.get(detail(idea_id))
+    assert shown.status_code == 200
+    assert page(shown).select_one(f"#support-{idea_id} form") is None
+    assert page(shown).select_one('nav a[href="/de/profile"]') is None
+
+    response = tablet.post(
+        f"/de/ideas/{idea_id}/support", data={"csrf_token": token, "support": "1"}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/de/signin?next=/")
+    assert support_state(db, loop, idea_id) == (0, 0)
+
+
 # -- who may support ----------------------------------------------------------------------
 
 
