@@ -592,12 +592,20 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
             "vote": Writer("vote", members, data.proposals[1:], 303),
         }
         before = asyncio.run(tallies(url, targets, data.proposals))
-        for name, writer in writers.items():
-            print(f"== {database}: {name}", flush=True)
-            for connections in options.connections:
-                report.measurements.append(
-                    measure_write(database, writer, port, connections, options.duration)
-                )
+        # Each write is measured in two rounds, and its better run counts, as the ceiling's
+        # does: one run alone moved by a quarter with what else the machine was doing.
+        runs: dict[tuple[str, int], list[Measurement]] = {}
+        for round_ in (1, 2):
+            for name, writer in writers.items():
+                print(f"== {database}: {name} (round {round_} of 2)", flush=True)
+                for connections in options.connections:
+                    runs.setdefault((name, connections), []).append(
+                        measure_write(database, writer, port, connections, options.duration)
+                    )
+        for found in runs.values():
+            counted = max(found, key=lambda m: m.rps)
+            counted.errors = sum(m.errors for m in found)  # no failed answer goes unseen
+            report.measurements.append(counted)
         after = asyncio.run(tallies(url, targets, data.proposals))
         report.writes[database] = check_writes(before, after, writers)
         report.memory_mb[database] = server.peak_rss_mb()
