@@ -15,6 +15,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_currency, format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
+from markupsafe import Markup
 
 from participation import ROOT
 
@@ -170,12 +171,21 @@ def _language_name(code: str, locale: str) -> str:
     return name or code
 
 
-def content_languages() -> tuple[tuple[str, str], ...]:
-    """The languages people's texts may be written in, as (code, name in the interface
-    language): the choices of a comment form's language."""
-    return _content_languages(get_locale())
+def language_options(selected: object) -> Markup:
+    """The `<option>`s of a comment form's language: the languages people's texts may be
+    written in, named in the interface language, `selected` chosen. Built once per interface
+    language and choice: an idea page has a form in every thread, and rendering the options
+    one by one was the largest part of rendering a comment's answer."""
+    if selected not in CONTENT_LANGUAGES:
+        selected = ""  # none chosen (a value not offered, from a form sent back)
+    return _language_options(get_locale(), str(selected))
 
 
 @cache
-def _content_languages(locale: str) -> tuple[tuple[str, str], ...]:
-    return tuple((code, _language_name(code, locale)) for code in CONTENT_LANGUAGES)
+def _language_options(locale: str, selected: str) -> Markup:
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            code, Markup(" selected") if code == selected else "", _language_name(code, locale)
+        )
+        for code in CONTENT_LANGUAGES
+    )

@@ -73,7 +73,7 @@ def create_environment(templates_dir: Path, assets: Assets) -> jinja2.Environmen
     env.globals.update(
         static=assets.url,
         language_name=i18n.language_name,
-        content_languages=i18n.content_languages,
+        language_options=i18n.language_options,
         direction=i18n.direction,
         LANGUAGES=i18n.LANGUAGES,
         CSRF_FIELD=CSRF_FIELD,

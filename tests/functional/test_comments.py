@@ -224,6 +224,43 @@ def test_invalid_language_is_explained(
     assert rows_of(db, loop, idea_id) == 0
 
 
+def test_comment_forms_offer_the_languages_named_in_the_interface_language(
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """Every comment form offers the languages texts may be written in, named in the
+    interface's language, the interface's own chosen; a refused comment keeps its choice."""
+    place = make_area()
+    member = make_member(place)
+    idea_id = make_idea(place, member)
+    browser = signed_in(new_client, member)
+    posted_id(post_comment(browser, idea_id, "Ein erster Kommentar."), idea_id)
+
+    def options(soup: BeautifulSoup, select: str) -> list[tuple[str, str, bool]]:
+        return [
+            (str(o["value"]), o.get_text(), o.has_attr("selected"))
+            for o in soup.select(f"{select} option")
+        ]
+
+    turkish = page(browser.get(f"/tr/ideas/{idea_id}"))
+    main = options(turkish, "#comment-language")
+    assert [code for code, _, _ in main] == [
+        "de", "tr", "ar", "en", "pl", "ru", "uk", "fa", "ku", "bs", "hr", "sr", "fr",
+    ]  # fmt: skip
+    assert ("de", "Almanca", False) in main and ("tr", "Türkçe", True) in main
+    assert [code for code, _, chosen in main if chosen] == ["tr"]
+    replies = turkish.select("select[id^='reply-'][id$='-language']")
+    assert len(replies) == 1 and options(turkish, f"#{replies[0]['id']}") == main
+
+    refused = page(post_comment(browser, idea_id, "", language="ar"))
+    chosen = [code for code, _, chosen in options(refused, "#comment-language") if chosen]
+    assert chosen == ["ar"]
+    unknown = page(post_comment(browser, idea_id, "Gut.", language="xx"))
+    assert [c for c, _, chosen in options(unknown, "#comment-language") if chosen] == []
+
+
 def test_invalid_reply_keeps_text_in_its_thread(
     db: Database,
     loop: Loop,
