@@ -405,7 +405,7 @@ class IdeaService:
         `with_comment` names a comment to read in that query too (the one a reply answers): kept
         in `IdeaView.comment`, the session then finds it without asking the database again."""
         user_id = user.id if user is not None else None
-        return await self._view(idea_id, user, user_id, with_photos, with_comment)
+        return await self._view(idea_id, user_id, with_photos, with_comment, (), lambda _: user)
 
     async def view_with_person(
         self,
@@ -422,17 +422,16 @@ class IdeaService:
         query less than reading the account first. `accept` takes their values and returns
         the user it accepts as signed in, or None: the idea is then seen as by someone signed
         out. When the idea is not found (NotFound), the person has not been read."""
-        return await self._view(idea_id, None, user_id, with_photos, with_comment, person, accept)
+        return await self._view(idea_id, user_id, with_photos, with_comment, person, accept)
 
     async def _view(
         self,
         idea_id: int,
-        user: User | None,
         user_id: int | None,
         with_photos: bool,
         with_comment: int | None,
-        person: tuple[Any, ...] = (),
-        accept: Callable[[Sequence[Any]], User | None] | None = None,
+        person: tuple[Any, ...],
+        accept: Callable[[Sequence[Any]], User | None],
     ) -> IdeaView:
         signed_in = user_id is not None
         statement = _view_statement(with_photos, signed_in, with_comment is not None, person)
@@ -444,8 +443,7 @@ class IdeaService:
         row = (await self.session.execute(statement, values)).unique().one_or_none()
         if row is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
-        if accept is not None:
-            user = accept(row[7 : 7 + len(person)])
+        user = accept(row[7 : 7 + len(person)]) if signed_in else None
         idea: Idea = row[0]
         author_role = staff_role(idea.author, bool(row[1]))
         comment = row[-1] if with_comment is not None else None

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -486,10 +486,14 @@ def ceiling(database: str, options: Options) -> dict[int, Measurement]:
     return found
 
 
-def best(*runs: dict[int, Measurement]) -> dict[int, Measurement]:
-    """The ceiling's best run per number of connections. It is measured before and after the
-    app: one run alone varied by half, with what else the machine was doing (PostgreSQL writing
-    out the new dataset) and with how the two workers happened to share the connections."""
+K = TypeVar("K")
+
+
+def best(*runs: dict[K, Measurement]) -> dict[K, Measurement]:
+    """The best run per key (number of connections; for the writes also the endpoint). The
+    ceiling is measured before and after the app, the writes in two rounds: one run alone
+    varied by half, with what else the machine was doing (PostgreSQL writing out the new
+    dataset) and with how the two workers happened to share the connections."""
     return {c: max((run[c] for run in runs), key=lambda m: m.rps) for c in runs[0]}
 
 
@@ -594,17 +598,17 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
         before = asyncio.run(tallies(url, targets, data.proposals))
         # Each write is measured in two rounds, and its better run counts, as the ceiling's
         # does: one run alone moved by a quarter with what else the machine was doing.
-        runs: dict[tuple[str, int], list[Measurement]] = {}
+        rounds: list[dict[tuple[str, int], Measurement]] = []
         for round_ in (1, 2):
+            rounds.append({})
             for name, writer in writers.items():
                 print(f"== {database}: {name} (round {round_} of 2)", flush=True)
                 for connections in options.connections:
-                    runs.setdefault((name, connections), []).append(
-                        measure_write(database, writer, port, connections, options.duration)
+                    rounds[-1][name, connections] = measure_write(
+                        database, writer, port, connections, options.duration
                     )
-        for found in runs.values():
-            counted = max(found, key=lambda m: m.rps)
-            counted.errors = sum(m.errors for m in found)  # no failed answer goes unseen
+        for key, counted in best(*rounds).items():
+            counted.errors = sum(r[key].errors for r in rounds)  # no failed answer goes unseen
             report.measurements.append(counted)
         after = asyncio.run(tallies(url, targets, data.proposals))
         report.writes[database] = check_writes(before, after, writers)
