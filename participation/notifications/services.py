@@ -26,6 +26,9 @@ from participation.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# Logged once when the worker accepts a stop; operators and tests can wait for it.
+STOP_MESSAGE = "mail worker asked to stop"
+
 MAX_ATTEMPTS = 8
 CLAIM = timedelta(minutes=5)
 
@@ -162,6 +165,8 @@ class Worker:
 
     def stop(self) -> None:
         """Finish the current mail, then stop."""
+        if not self._stop.is_set():
+            log.info("%s: finishing the mail being sent, then stopping", STOP_MESSAGE)
         self._stop.set()
 
     @property

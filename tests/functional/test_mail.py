@@ -19,7 +19,13 @@ from sqlalchemy import select
 
 from participation.db import Database
 from participation.notifications.models import OutboxMessage
-from participation.notifications.services import Mail, SmtpTarget, Worker, enqueue
+from participation.notifications.services import (
+    STOP_MESSAGE,
+    Mail,
+    SmtpTarget,
+    Worker,
+    enqueue,
+)
 from tests.conftest import Loop, Mailbox, free_port, unique
 
 BIN = Path(sys.executable).parent
@@ -143,7 +149,36 @@ class SlowOnce:
         return "250 Message accepted for delivery"
 
 
-def start_worker(url: str, smtp_port: int, *extra: str) -> subprocess.Popen[bytes]:
+class Log:
+    """The lines a worker writes to stderr, read as they come, so a test can wait for one."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self.read, args=(process,), daemon=True)
+        self.reader.start()
+
+    def read(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stderr is not None
+        for raw in process.stderr:
+            with self.changed:
+                self.lines.append(raw.decode(errors="replace"))
+                self.changed.notify_all()
+
+    def close(self, process: subprocess.Popen[bytes]) -> None:
+        """After the process ended: the reader has seen the end of the pipe, which is closed."""
+        self.reader.join(10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: any(text in line for line in self.lines), timeout)
+
+
+def start_worker(
+    url: str, smtp_port: int, *extra: str, stderr: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -152,7 +187,7 @@ def start_worker(url: str, smtp_port: int, *extra: str) -> subprocess.Popen[byte
         "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     command = [str(BIN / "participation"), "worker", "--interval", "0.2", "--claim-seconds", "1"]
-    return subprocess.Popen([*command, *extra], env=env)
+    return subprocess.Popen([*command, *extra], env=env, stderr=stderr)
 
 
 @pytest.mark.parametrize("how", ["killed", "stopped"])
@@ -169,16 +204,21 @@ def test_a_worker_interrupted_mid_batch_loses_nothing_and_sends_nothing_twice(
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        worker = start_worker(migrated, port)
+        worker = start_worker(migrated, port, stderr=subprocess.PIPE)
+        log = Log(worker)
         assert handler.stalled.wait(60), "the worker never reached the 11th mail"
         if how == "killed":
             worker.kill()  # SIGKILL in the middle of an SMTP conversation
             worker.wait(10)
             handler.go_on.set()
         else:
-            worker.send_signal(signal.SIGTERM)  # asked to stop: finishes this mail, hands back
+            # Asked to stop: finishes this mail, hands back the rest. The stalled mail goes on
+            # only once the worker has taken the signal, which the kernel may deliver late.
+            worker.send_signal(signal.SIGTERM)
+            assert log.wait_for(STOP_MESSAGE, 30), "".join(log.lines)
             handler.go_on.set()
             assert worker.wait(30) == 0
+        log.close(worker)
         mine = [r for r in handler.received if r in recipients]
         assert mine == recipients[: 11 if how == "stopped" else 10]
 
