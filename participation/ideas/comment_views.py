@@ -37,9 +37,11 @@ async def idea_comment(request: Request) -> Response:
     form = await CommentForm.from_request(request)
 
     async def read(session: AsyncSession) -> IdeaView:
-        # Without JavaScript a form with errors comes back on the whole page, photos too.
+        # Without JavaScript a form with errors comes back on the whole page, photos too;
+        # htmx gets the comments block, which needs the idea with its area only.
+        htmx = is_htmx(request)
         return await load_idea(
-            session, request, with_photos=not is_htmx(request), with_comment=form.parent_id
+            session, request, with_photos=not htmx, with_comment=form.parent_id, brief=htmx
         )
 
     async def write(session: AsyncSession, view: IdeaView) -> Comment | None:

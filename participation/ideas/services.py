@@ -10,7 +10,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -197,17 +209,23 @@ async def followers(
 
 @functools.cache
 def _view_statement(
-    with_photos: bool, signed_in: bool, with_comment: bool, person: tuple[Any, ...] = ()
+    with_photos: bool,
+    signed_in: bool,
+    with_comment: bool,
+    person: tuple[Any, ...] = (),
+    brief: bool = False,
 ) -> Select[Any]:
     """The statement of `IdeaService.view`, built once per shape with bound parameters
     (idea_id; user_id and now when signed in; comment_id): on the pages read most, building
-    it took longer than running it. `person`: columns of `User` read for user_id too."""
-    columns: list[Any] = [manages(Idea.author_id, Idea.area_id)]
+    it took longer than running it. `person`: columns of `User` read for user_id too.
+    `brief`: the idea with its area only (`IdeaService._select`), no role of its author."""
+    columns: list[Any] = [null() if brief else manages(Idea.author_id, Idea.area_id)]
     if signed_in:
         user_id: Any = bindparam("user_id")
         supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
         columns += [*viewer_columns(user_id, Idea.area_id, bindparam("now")), supports]
-    statement = IdeaService._select(bindparam("idea_id"), with_photos).add_columns(*columns)
+    statement = IdeaService._select(bindparam("idea_id"), with_photos, brief)
+    statement = statement.add_columns(*columns)
     if person:
         statement = statement.add_columns(*person).outerjoin_from(Idea, User, User.id == user_id)
     if with_comment:
@@ -372,12 +390,12 @@ class IdeaService:
         )
 
     @staticmethod
-    def _select(idea_id: Any, with_photos: bool) -> Select[Any]:
-        statement = (
-            select(Idea)
-            .where(Idea.id == idea_id)
-            .options(joinedload(Idea.area), joinedload(Idea.field), joinedload(Idea.author))
-        )
+    def _select(idea_id: Any, with_photos: bool, brief: bool = False) -> Select[Any]:
+        """The idea with area, field and author (`brief`: with its area only, what a support
+        and a comment check and answer with; loading the others cost more than the query)."""
+        statement = select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.area))
+        if not brief:
+            statement = statement.options(joinedload(Idea.field), joinedload(Idea.author))
         if with_photos:
             statement = statement.options(joinedload(Idea.photos).joinedload(IdeaPhoto.variants))
         return statement
@@ -399,13 +417,17 @@ class IdeaService:
         *,
         with_photos: bool = False,
         with_comment: int | None = None,
+        brief: bool = False,
     ) -> IdeaView:
         """Return the idea as `get` does, with what the user may do in its area, whether they
         support it and the staff role of its author, all in the same query; raise NotFound.
         `with_comment` names a comment to read in that query too (the one a reply answers): kept
-        in `IdeaView.comment`, the session then finds it without asking the database again."""
+        in `IdeaView.comment`, the session then finds it without asking the database again.
+        `brief`: the idea with its area only, without field, author and the author's role."""
         user_id = user.id if user is not None else None
-        return await self._view(idea_id, user_id, with_photos, with_comment, (), lambda _: user)
+        return await self._view(
+            idea_id, user_id, (with_photos, with_comment, brief), (), lambda _: user
+        )
 
     async def view_with_person(
         self,
@@ -416,25 +438,28 @@ class IdeaService:
         *,
         with_photos: bool = False,
         with_comment: int | None = None,
+        brief: bool = False,
     ) -> IdeaView:
         """`view` for a person known so far only by the id a session names: the columns
         `person` (of `User`, the account first) are read for them in the same query, one
         query less than reading the account first. `accept` takes their values and returns
         the user it accepts as signed in, or None: the idea is then seen as by someone signed
         out. When the idea is not found (NotFound), the person has not been read."""
-        return await self._view(idea_id, user_id, with_photos, with_comment, person, accept)
+        shape = (with_photos, with_comment, brief)
+        return await self._view(idea_id, user_id, shape, person, accept)
 
     async def _view(
         self,
         idea_id: int,
         user_id: int | None,
-        with_photos: bool,
-        with_comment: int | None,
+        shape: tuple[bool, int | None, bool],
         person: tuple[Any, ...],
         accept: Callable[[Sequence[Any]], User | None],
     ) -> IdeaView:
+        """`view`; `shape`: its with_photos, with_comment and brief."""
+        with_photos, with_comment, brief = shape
         signed_in = user_id is not None
-        statement = _view_statement(with_photos, signed_in, with_comment is not None, person)
+        statement = _view_statement(with_photos, signed_in, with_comment is not None, person, brief)
         values: dict[str, Any] = {"idea_id": idea_id}
         if signed_in:
             values.update(user_id=user_id, now=utcnow())
@@ -445,7 +470,7 @@ class IdeaService:
             raise NotFound(_("This idea does not exist or is no longer shown."))
         user = accept(row[7 : 7 + len(person)]) if signed_in else None
         idea: Idea = row[0]
-        author_role = staff_role(idea.author, bool(row[1]))
+        author_role = None if brief else staff_role(idea.author, bool(row[1]))
         comment = row[-1] if with_comment is not None else None
         if user is None:
             return IdeaView(idea, Viewer(None), author_role=author_role, comment=comment)

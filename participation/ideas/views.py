@@ -230,10 +230,11 @@ async def load_idea(
     *,
     with_photos: bool = False,
     with_comment: int | None = None,
+    brief: bool = False,
 ) -> IdeaView:
     """The idea of the address with what the signed-in person may do there (one query; see
-    `IdeaService.view`). If the request has not read the signed-in person yet
-    (`transaction(request, user=False)`), they are read in the same query."""
+    `IdeaService.view`, also for `brief`). If the request has not read the signed-in person
+    yet (`transaction(request, user=False)`), they are read in the same query."""
     ideas = IdeaService(session)
     idea_id = request.path_params["idea_id"]
     user_id = session_user_id(request)
@@ -241,7 +242,11 @@ async def load_idea(
         if not person_read(request):
             await load_user(request, session)  # nobody signed in: no query
         view = await ideas.view(
-            idea_id, request.state.user, with_photos=with_photos, with_comment=with_comment
+            idea_id,
+            request.state.user,
+            with_photos=with_photos,
+            with_comment=with_comment,
+            brief=brief,
         )
     else:
         try:
@@ -252,6 +257,7 @@ async def load_idea(
                 functools.partial(accept_person, request),
                 with_photos=with_photos,
                 with_comment=with_comment,
+                brief=brief,
             )
         except NotFound:
             await load_user(request, session)  # the error page shows who is signed in
@@ -420,7 +426,7 @@ async def idea_support(request: Request) -> Response:
 
     try:
         view, count = await read_then_write(
-            request, lambda session: load_idea(session, request), write
+            request, lambda session: load_idea(session, request, brief=True), write
         )
     except DomainError as error:
         return error_page(request, error)
