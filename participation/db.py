@@ -157,7 +157,17 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
         counter = query_counter.get()
         if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
             counter[0] += 1
-        if any(table.lower() not in NOT_CONTENT for table in written_tables(statement)):
+        written = written_tables(statement)
+        if not written:
+            return
+        if conn.info.get("writes_left") == 0:
+            raise SingleWriteError(
+                "A single-write session ran a second writing statement; on PostgreSQL the first "
+                "has committed already. Use an ordinary write session for this."
+            )
+        if "writes_left" in conn.info:
+            conn.info["writes_left"] = 0
+        if any(table.lower() not in NOT_CONTENT for table in written):
             conn.info["content_changed"] = True
 
     return engine
@@ -183,6 +193,10 @@ def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+class SingleWriteError(RuntimeError):
+    """A session for one writing statement (`Database.session(single_write=True)`) ran two."""
+
+
 class Database:
     """The engine with a session factory for reads and one for writes."""
 
@@ -200,22 +214,52 @@ class Database:
         self._write = async_sessionmaker(
             self.engine.execution_options(sqlite_write=True), expire_on_commit=False
         )
+        self._single_write = (
+            self._write
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+        )
 
     @asynccontextmanager
-    async def session(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
-        """Yield a session in a transaction that commits on success and rolls back on error."""
-        factory = self._write if write else self._read
+    async def session(
+        self, *, write: bool = False, single_write: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """Yield a session in a transaction that commits on success and rolls back on error.
+
+        `single_write=True`: a write session for one writing statement that checks in SQL
+        what it depends on (a support, a comment), with reads before it. On PostgreSQL its
+        statements run outside a transaction, each committing as it runs: two round trips
+        fewer (BEGIN and COMMIT) and the server's time for them; a second writing statement
+        raises `SingleWriteError` before it runs. On SQLite, where a support is two
+        statements, it is an ordinary write transaction."""
         if not write:
-            async with _closing(factory()) as session, session.begin():
+            async with _closing(self._read()) as session, session.begin():
                 yield session
             return
-        async with self._writer_turn(), _closing(factory()) as session, session.begin():
-            connection = await session.connection()
-            connection.info["content_changed"] = False
-            yield session
-            changed = connection.info.pop("content_changed", False)
-            if changed and self.is_sqlite:
-                await connection.exec_driver_sql(SQLITE_BUMP)
+        factory = self._single_write if single_write else self._write
+        committed_alone = single_write and not self.is_sqlite
+        changed = False
+        try:
+            async with self._writer_turn(), _closing(factory()) as session, session.begin():
+                connection = await session.connection()
+                info = connection.info
+                info["content_changed"] = False
+                if committed_alone:
+                    info["writes_left"] = 1
+                try:
+                    yield session
+                finally:
+                    info.pop("writes_left", None)
+                    changed = info.pop("content_changed", False)
+                if changed and self.is_sqlite:
+                    await connection.exec_driver_sql(SQLITE_BUMP)
+        except BaseException:
+            if changed and committed_alone:  # stored already: the pages must show it
+                await self._on_version_connection(POSTGRES_BUMP)
+            raise
         if changed and not self.is_sqlite:
             await self._on_version_connection(POSTGRES_BUMP)
 

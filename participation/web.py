@@ -53,18 +53,19 @@ async def read_then_write(
 ) -> tuple[R, W]:
     """Run `read`, then `write` with what it read (a support, a comment); return both results.
 
-    `read` reads the signed-in person too (`load_idea` does, in its one query).
+    `read` reads the signed-in person too (`load_idea` does, in its one query). `write`
+    checks in SQL what could have changed since the read; on PostgreSQL it runs one writing
+    statement at most (see `Database.session(single_write=True)`).
 
     On SQLite writers take turns: `read` runs in a read transaction of its own, so that the
-    write transaction, and the turn, hold only the statements that write (the services check
-    again, in SQL, what could have changed in between). On PostgreSQL writers do not wait for
-    each other, and both run in one write transaction, which saves a transaction's round
-    trips. Either way an error that leaves `read` or `write` rolls back its transaction.
+    write transaction, and the turn, hold only the statements that write. On PostgreSQL both
+    run in one session whose statements each commit as they run, which saves a transaction's
+    round trips. Either way an error that leaves `read` or `write` stores nothing.
 
     The signed-in person is taken out of the session once read: a rollback expires what the
     session loaded, and the error page still shows who is signed in."""
     db = database(request)
-    async with db.session(write=not db.is_sqlite) as session:
+    async with db.session(write=not db.is_sqlite, single_write=True) as session:
         try:
             found = await read(session)
         finally:
@@ -73,7 +74,7 @@ async def read_then_write(
                 session.expunge(person)
         if not db.is_sqlite:
             return found, await write(session, found)
-    async with db.session(write=True) as session:
+    async with db.session(write=True, single_write=True) as session:
         return found, await write(session, found)
 
 

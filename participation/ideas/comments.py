@@ -36,7 +36,30 @@ _COUNT_COMMENTS = (
     .values(comment_count=IDEAS.c.comment_count + bindparam("delta"))
     .returning(IDEAS.c.comment_count, IDEAS.c.moderation_state)
 )
-_added = _ADD_COMMENT.cte("added")
+_shown = (
+    select(IDEAS.c.id)
+    .where(
+        IDEAS.c.id == bindparam("new_idea_id"),
+        IDEAS.c.moderation_state == ModerationState.VISIBLE,
+    )
+    .with_for_update()
+    .cte("shown")
+)
+_added = (
+    insert(COMMENTS)
+    .from_select(
+        list(_COMMENT_VALUES),
+        select(
+            _shown.c.id,
+            *(
+                bindparam(f"new_{column}", type_=COMMENTS.c[column].type)
+                for column in _COMMENT_VALUES[1:]
+            ),
+        ),
+    )
+    .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
+    .cte("added")
+)
 _ADD_COUNTED_COMMENT = (
     update(IDEAS)
     .where(IDEAS.c.id == select(_added.c.idea_id).scalar_subquery())
@@ -46,12 +69,14 @@ _ADD_COUNTED_COMMENT = (
         IDEAS.c.comment_count,
         IDEAS.c.moderation_state,
     )
-    .add_cte(_added)
+    .add_cte(_shown, _added)
 )
 """Plain table statements with bound parameters, built once: the ORM's machinery, and
-building them anew for every comment, cost more than running them. On PostgreSQL the INSERT
-runs in the WITH clause of the counter's UPDATE (SQLite cannot), which is why its parameters
-are named apart from the columns: an UPDATE sets every column named by a parameter it gets."""
+building them anew for every comment, cost more than running them. On PostgreSQL a shown
+comment is one statement that stands on its own (see `Database.session(single_write=True)`):
+it locks the idea's row while the idea is shown, adds the comment only then (in the WITH
+clause, which SQLite cannot) and counts it in that row. Its parameters are named apart from
+the columns: an UPDATE sets every column named by a parameter it gets."""
 
 
 @dataclass
@@ -139,7 +164,9 @@ class CommentService(IdeaService):
             comment_id = (await self.session.execute(_ADD_COMMENT, parameters)).scalar_one()
         elif self.session.get_bind().dialect.name == "postgresql":
             # One statement: the INSERT in the WITH clause of the counter's UPDATE.
-            row = (await self.session.execute(_ADD_COUNTED_COMMENT, parameters)).one()
+            row = (await self.session.execute(_ADD_COUNTED_COMMENT, parameters)).one_or_none()
+            if row is None:  # hidden since it was read: nothing was written
+                raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
             comment_id = row.comment_id
             self._counted(idea, +1, row.comment_count, row.moderation_state)
         else:

@@ -238,22 +238,28 @@ def _view_statement(
 @functools.cache
 def _support_statements(dialect: str) -> tuple[Any, Any]:
     """Adding and withdrawing a support, each counted in the idea's row while the idea is
-    shown, returning the new count (no row: the idea is not shown). Plain table statements
-    with bound parameters, built once: the ORM's machinery, and building them anew for every
-    support, cost more than running them. On PostgreSQL each is one statement (the change of
-    `supports` in a WITH clause), on SQLite two (a list of statements, run in turn)."""
+    shown, returning the new count (no row: the idea is not shown, and nothing changed).
+    Plain table statements with bound parameters, built once: the ORM's machinery, and
+    building them anew for every support, cost more than running them.
+
+    On SQLite each is two statements (a list, run in turn in one transaction). On PostgreSQL
+    each is one statement that stands on its own (see `Database.session(single_write=True)`):
+    it locks the idea's row while the idea is shown, changes `supports` only then, and counts
+    the change in that row; an idea hidden meanwhile is found hidden once its row is free."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     supports, ideas = SUPPORTS.c, IDEAS.c
-    add = (
-        insert(SUPPORTS)
-        .values(idea_id=bindparam("idea"), user_id=bindparam("user"), created_at=bindparam("now"))
-        .on_conflict_do_nothing()
-    )
-    withdraw = delete(SUPPORTS).where(
-        supports.idea_id == bindparam("idea"), supports.user_id == bindparam("user")
-    )
     shown = and_(ideas.id == bindparam("idea"), ideas.moderation_state == ModerationState.VISIBLE)
     if dialect != "postgresql":
+        add = (
+            insert(SUPPORTS)
+            .values(
+                idea_id=bindparam("idea"), user_id=bindparam("user"), created_at=bindparam("now")
+            )
+            .on_conflict_do_nothing()
+        )
+        withdraw = delete(SUPPORTS).where(
+            supports.idea_id == bindparam("idea"), supports.user_id == bindparam("user")
+        )
         count = (
             update(IDEAS)
             .where(shown)
@@ -262,18 +268,36 @@ def _support_statements(dialect: str) -> tuple[Any, Any]:
         )
         return [add, count], [withdraw, count]
 
+    locked = select(ideas.id).where(shown).with_for_update().cte("shown")
+    idea = select(locked.c.id).scalar_subquery()
+    pg_add = (
+        insert(SUPPORTS)
+        .from_select(
+            ["idea_id", "user_id", "created_at"],
+            select(
+                locked.c.id,
+                bindparam("user", type_=supports.user_id.type),
+                bindparam("now", type_=supports.created_at.type),
+            ),
+        )
+        .on_conflict_do_nothing()
+    )
+    pg_withdraw = delete(SUPPORTS).where(
+        supports.idea_id == idea, supports.user_id == bindparam("user")
+    )
+
     def counted(change: Any, sign: int) -> Any:
         changed = change.returning(literal(1)).cte("changed")
         rows = select(func.count()).select_from(changed).scalar_subquery()
         return (
             update(IDEAS)
-            .where(shown)
+            .where(ideas.id == idea)
             .values(support_count=ideas.support_count + sign * rows)
             .returning(ideas.support_count)
-            .add_cte(changed)
+            .add_cte(locked, changed)
         )
 
-    return counted(add, 1), counted(withdraw, -1)
+    return counted(pg_add, 1), counted(pg_withdraw, -1)
 
 
 class IdeaService:

@@ -1,0 +1,118 @@
+"""A support and a comment run in a single-write session (`Database.session(single_write=True)`):
+on PostgreSQL one statement each, committed as it runs, without a transaction that could undo
+part of it. What they depend on (the idea still shown) they check in that statement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Update, func, select, update
+
+from participation.accounts.models import User
+from participation.db import Database, SingleWriteError
+from participation.errors import Conflict
+from participation.ideas.comments import CommentService
+from participation.ideas.models import Comment, Idea, ModerationState, Support
+from participation.ideas.services import IdeaService, IdeaView
+from tests.conftest import Loop, Person, Place
+
+MakeArea = Callable[..., Place]
+MakeIdea = Callable[..., int]
+MakeMember = Callable[..., Person]
+
+
+def read_then_hide(db: Database, loop: Loop, idea_id: int, member: Person) -> IdeaView:
+    """The idea as the member saw it (shown), and then a moderator hides it."""
+
+    async def run() -> IdeaView:
+        async with db.session() as session:
+            user = await session.get(User, member.id)
+            view = await IdeaService(session).view(idea_id, user)
+        assert view.idea.moderation_state is ModerationState.VISIBLE
+        async with db.session(write=True) as session:
+            await session.execute(
+                update(Idea)
+                .where(Idea.id == idea_id)
+                .values(moderation_state=ModerationState.HIDDEN)
+            )
+        return view
+
+    return loop.run(run())
+
+
+def counts(db: Database, loop: Loop, idea_id: int) -> tuple[int, int, int, int]:
+    """The idea's support and comment counts, and its support and comment rows."""
+
+    async def run() -> tuple[int, int, int, int]:
+        async with db.session() as session:
+            idea = (
+                await session.execute(
+                    select(Idea.support_count, Idea.comment_count).where(Idea.id == idea_id)
+                )
+            ).one()
+            supports = await session.scalar(
+                select(func.count()).select_from(Support).where(Support.idea_id == idea_id)
+            )
+            comments = await session.scalar(
+                select(func.count()).select_from(Comment).where(Comment.idea_id == idea_id)
+            )
+            return idea.support_count, idea.comment_count, int(supports or 0), int(comments or 0)
+
+    return loop.run(run())
+
+
+def test_a_support_and_a_comment_on_an_idea_hidden_since_it_was_read_store_nothing(
+    db: Database,
+    loop: Loop,
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+) -> None:
+    place = make_area()
+    member = make_member(place)
+    idea_id = make_idea(place, make_member(place))
+    view = read_then_hide(db, loop, idea_id, member)
+
+    async def support() -> None:
+        async with db.session(write=True, single_write=True) as session:
+            await IdeaService(session).set_support(view.viewer, view.idea, support=True)
+
+    async def comment() -> None:
+        async with db.session(write=True, single_write=True) as session:
+            await CommentService(session).comment(
+                view.viewer, view.idea, body="Bin dabei!", language="de"
+            )
+
+    for attempt in (support, comment):
+        with pytest.raises(Conflict):
+            loop.run(attempt())
+
+    assert counts(db, loop, idea_id) == (0, 0, 0, 0)
+
+
+def test_a_single_write_session_refuses_a_second_writing_statement(
+    db: Database, loop: Loop, make_member: MakeMember, make_area: MakeArea
+) -> None:
+    """On PostgreSQL each statement of the session has committed as it ran: two writes there
+    would not be atomic, so the second never runs."""
+    if db.is_sqlite:
+        pytest.skip("on SQLite a single-write session is an ordinary write transaction")
+    member = make_member(make_area())
+
+    def rename(name: str) -> Update:
+        return update(User).where(User.id == member.id).values(display_name=name)
+
+    async def two_writes() -> None:
+        async with db.session(write=True, single_write=True) as session:
+            await session.execute(rename("Erste"))
+            await session.execute(rename("Zweite"))
+
+    with pytest.raises(SingleWriteError):
+        loop.run(two_writes())
+
+    async def name() -> str | None:
+        async with db.session() as session:
+            return await session.scalar(select(User.display_name).where(User.id == member.id))
+
+    assert loop.run(name()) == "Erste"
