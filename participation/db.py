@@ -208,6 +208,8 @@ class Database:
         self._version_reader: sqlite3.Connection | None = None
         self._version_connection: asyncpg.Connection | None = None
         self._version_lock = asyncio.Lock()
+        self._advances_started = 0
+        self._advances_covered = 0
         self._writing = asyncio.Lock()
         self._writer_lock_fd: int | None = None
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -258,10 +260,10 @@ class Database:
                     await connection.exec_driver_sql(SQLITE_BUMP)
         except BaseException:
             if changed and committed_alone:  # stored already: the pages must show it
-                await self._on_version_connection(POSTGRES_BUMP)
+                await self._advance_postgres()
             raise
         if changed and not self.is_sqlite:
-            await self._on_version_connection(POSTGRES_BUMP)
+            await self._advance_postgres()
 
     def _writer_turn(self) -> AbstractAsyncContextManager[Any]:
         return self._sqlite_writer() if self.is_sqlite else nullcontext()
@@ -319,22 +321,40 @@ class Database:
             return int(self._version_reader.execute(SQLITE_READ).fetchone()[0])
         return await self._on_version_connection(POSTGRES_READ)
 
-    async def _on_version_connection(self, statement: str) -> int:
-        """Run a statement of the content version on PostgreSQL, outside any transaction (one
-        round trip), over this process's connection for it (made again when it was lost)."""
+    async def _advance_postgres(self) -> None:
+        """Move the content version on after a write has committed (PostgreSQL).
+
+        Any advance that starts after the write committed makes the pages show it. Writes
+        that commit while one is running wait for the next, and share it: under load one
+        round trip serves several writes. A failed advance serves none of them."""
+        wanted = self._advances_started + 1  # the first advance to start from now on
         async with self._version_lock:
-            for attempt in (1, 2):
-                try:
-                    if self._version_connection is None or self._version_connection.is_closed():
-                        dsn = make_url(self.url).set(drivername="postgresql")
-                        self._version_connection = await asyncpg.connect(
-                            dsn.render_as_string(hide_password=False)
-                        )
-                    return int(await self._version_connection.fetchval(statement))
-                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-                    self._version_connection = None
-                    if attempt == 2:
-                        raise
+            if self._advances_covered >= wanted:
+                return  # one that started after this write committed has succeeded
+            self._advances_started += 1
+            number = self._advances_started
+            await self._on_version_connection(POSTGRES_BUMP, locked=True)
+            self._advances_covered = number
+
+    async def _on_version_connection(self, statement: str, *, locked: bool = False) -> int:
+        """Run a statement of the content version on PostgreSQL, outside any transaction (one
+        round trip), over this process's connection for it (made again when it was lost).
+        `locked`: the caller holds the connection's lock already."""
+        if not locked:
+            async with self._version_lock:
+                return await self._on_version_connection(statement, locked=True)
+        for attempt in (1, 2):
+            try:
+                if self._version_connection is None or self._version_connection.is_closed():
+                    dsn = make_url(self.url).set(drivername="postgresql")
+                    self._version_connection = await asyncpg.connect(
+                        dsn.render_as_string(hide_password=False)
+                    )
+                return int(await self._version_connection.fetchval(statement))
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+                self._version_connection = None
+                if attempt == 2:
+                    raise
         raise AssertionError("unreachable")
 
     async def dispose(self) -> None:

@@ -6,14 +6,31 @@ another process does) and reads the page as a visitor who is not signed in right
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
+from sqlalchemy import func, select, update
 
+from participation.accounts.models import User
+from participation.db import Database
 from participation.settings import Settings
-from tests.conftest import Browser, Person, Place, Server, page, signed_in, text_of
+from tests.conftest import (
+    Browser,
+    Loop,
+    Person,
+    Place,
+    Server,
+    make_people,
+    page,
+    signed_in,
+    text_of,
+    unique,
+)
 
 MakeArea = Callable[..., Place]
 MakeIdea = Callable[..., int]
@@ -132,6 +149,42 @@ def test_a_comment_shows_on_the_very_next_request_of_a_visitor(
         assert after.headers["etag"] != before.headers["etag"]
 
 
+def test_supports_made_at_once_each_show_on_the_next_request_of_a_visitor(
+    server: Server,
+    db: Database,
+    loop: Loop,
+    make_area: MakeArea,
+    make_member: MakeMember,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """Writes that finish together may share one move of the content version (PostgreSQL):
+    still, right after each answer a visitor sees at least the count that answer showed."""
+    place = make_area()
+    idea_id = make_idea(place, make_member(place))
+    path = f"/de/ideas/{idea_id}"
+    people = make_people(db, loop, 12, place)
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        members = list(pool.map(lambda person: signed_in(new_client, person), people))
+        tokens = [member.form_token(path) for member in members]
+        barrier = threading.Barrier(len(members), timeout=60)
+
+        def support_then_look(index: int) -> tuple[int, int]:
+            barrier.wait()
+            answer = members[index].post(
+                f"{path}/support",
+                data={"csrf_token": tokens[index], "support": "1"},
+                headers={"HX-Request": "true"},
+            )
+            with visitor(server) as browser:
+                return supports_shown(answer, idea_id), supports_shown(browser.get(path), idea_id)
+
+        seen = list(pool.map(support_then_look, range(len(members))))
+
+    assert sorted(own for own, _ in seen) == list(range(1, 13))
+    assert [(own, later) for own, later in seen if later < own] == []
+
+
 def test_a_change_made_by_another_process_shows_on_the_next_request(
     server: Server, make_area: MakeArea, make_member: MakeMember, make_idea: MakeIdea
 ) -> None:
@@ -228,3 +281,43 @@ def test_many_visitors_at_once_after_a_change_cost_one_rendering(
     assert "Tauschregal im Hof" in answers[0].text
     rendered = [a for a in answers if queries(a) > 1]
     assert len(rendered) == 1, [queries(a) for a in answers]
+
+
+def test_writes_finishing_while_the_version_moves_on_share_the_next_move(
+    db: Database, loop: Loop, make_area: MakeArea, make_member: MakeMember
+) -> None:
+    """On PostgreSQL the content version moves on in a round trip of its own after a write.
+    Writes that commit while one such move runs (here: is held up) need one that starts after
+    them, and one serves them all: under load one round trip serves several writes."""
+    if db.is_sqlite:
+        pytest.skip("on SQLite the version moves on inside each write transaction")
+    place = make_area()
+    people = [make_member(place) for _ in range(5)]
+    name = unique("Neu im Kiez ")
+
+    async def rename(person: Person) -> None:
+        async with db.session(write=True) as session:
+            await session.execute(
+                update(User).where(User.id == person.id).values(display_name=name)
+            )
+
+    async def renamed() -> int:
+        async with db.session() as session:
+            found = await session.scalar(select(func.count()).where(User.display_name == name))
+            return int(found or 0)
+
+    async def run() -> tuple[int, int]:
+        before = await db.content_version()
+        async with db._version_lock:  # a move of the version, held up
+            writes = [asyncio.create_task(rename(person)) for person in people]
+            for _ in range(500):  # until all five have committed (and wait for the version)
+                if await renamed() == len(people):
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)
+            assert not any(write.done() for write in writes)
+        await asyncio.gather(*writes)
+        return before, await db.content_version()
+
+    before, after = loop.run(run())
+    assert after == before + 1
