@@ -160,12 +160,12 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
         written = written_tables(statement)
         if not written:
             return
-        if conn.info.get("writes_left") == 0:
-            raise SingleWriteError(
-                "A single-write session ran a second writing statement; on PostgreSQL the first "
-                "has committed already. Use an ordinary write session for this."
-            )
         if "writes_left" in conn.info:
+            if not conn.info["writes_left"]:
+                raise SingleWriteError(
+                    "A single-write session ran a second writing statement; on PostgreSQL the "
+                    "first has committed already. Use an ordinary write session for this."
+                )
             conn.info["writes_left"] = 0
         if any(table.lower() not in NOT_CONTENT for table in written):
             conn.info["content_changed"] = True
@@ -333,16 +333,17 @@ class Database:
                 return  # one that started after this write committed has succeeded
             self._advances_started += 1
             number = self._advances_started
-            await self._on_version_connection(POSTGRES_BUMP, locked=True)
+            await self._on_version_connection_locked(POSTGRES_BUMP)
             self._advances_covered = number
 
-    async def _on_version_connection(self, statement: str, *, locked: bool = False) -> int:
+    async def _on_version_connection(self, statement: str) -> int:
         """Run a statement of the content version on PostgreSQL, outside any transaction (one
-        round trip), over this process's connection for it (made again when it was lost).
-        `locked`: the caller holds the connection's lock already."""
-        if not locked:
-            async with self._version_lock:
-                return await self._on_version_connection(statement, locked=True)
+        round trip), over this process's connection for it (made again when it was lost)."""
+        async with self._version_lock:
+            return await self._on_version_connection_locked(statement)
+
+    async def _on_version_connection_locked(self, statement: str) -> int:
+        """`_on_version_connection` for a caller that holds the connection's lock."""
         for attempt in (1, 2):
             try:
                 if self._version_connection is None or self._version_connection.is_closed():

@@ -450,7 +450,13 @@ class IdeaService:
         `brief`: the idea with its area only, without field, author and the author's role."""
         user_id = user.id if user is not None else None
         return await self._view(
-            idea_id, user_id, (with_photos, with_comment, brief), (), lambda _: user
+            idea_id,
+            user_id,
+            (),
+            lambda _: user,
+            with_photos=with_photos,
+            with_comment=with_comment,
+            brief=brief,
         )
 
     async def view_with_person(
@@ -469,19 +475,27 @@ class IdeaService:
         query less than reading the account first. `accept` takes their values and returns
         the user it accepts as signed in, or None: the idea is then seen as by someone signed
         out. When the idea is not found (NotFound), the person has not been read."""
-        shape = (with_photos, with_comment, brief)
-        return await self._view(idea_id, user_id, shape, person, accept)
+        return await self._view(
+            idea_id,
+            user_id,
+            person,
+            accept,
+            with_photos=with_photos,
+            with_comment=with_comment,
+            brief=brief,
+        )
 
     async def _view(
         self,
         idea_id: int,
         user_id: int | None,
-        shape: tuple[bool, int | None, bool],
         person: tuple[Any, ...],
         accept: Callable[[Sequence[Any]], User | None],
+        *,
+        with_photos: bool,
+        with_comment: int | None,
+        brief: bool,
     ) -> IdeaView:
-        """`view`; `shape`: its with_photos, with_comment and brief."""
-        with_photos, with_comment, brief = shape
         signed_in = user_id is not None
         statement = _view_statement(with_photos, signed_in, with_comment is not None, person, brief)
         values: dict[str, Any] = {"idea_id": idea_id}

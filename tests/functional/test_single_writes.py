@@ -7,15 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Update, func, select, update
+from sqlalchemy import Update, select, update
 
 from participation.accounts.models import User
 from participation.db import Database, SingleWriteError
 from participation.errors import Conflict
 from participation.ideas.comments import CommentService
-from participation.ideas.models import Comment, Idea, ModerationState, Support
+from participation.ideas.models import Idea, ModerationState
 from participation.ideas.services import IdeaService, IdeaView
 from tests.conftest import Loop, Person, Place
+from tests.functional.test_comments import counts as comment_counts
+from tests.functional.test_comments import rows_of
+from tests.functional.test_supports import support_state
 
 MakeArea = Callable[..., Place]
 MakeIdea = Callable[..., int]
@@ -37,27 +40,6 @@ def read_then_hide(db: Database, loop: Loop, idea_id: int, member: Person) -> Id
                 .values(moderation_state=ModerationState.HIDDEN)
             )
         return view
-
-    return loop.run(run())
-
-
-def counts(db: Database, loop: Loop, idea_id: int) -> tuple[int, int, int, int]:
-    """The idea's support and comment counts, and its support and comment rows."""
-
-    async def run() -> tuple[int, int, int, int]:
-        async with db.session() as session:
-            idea = (
-                await session.execute(
-                    select(Idea.support_count, Idea.comment_count).where(Idea.id == idea_id)
-                )
-            ).one()
-            supports = await session.scalar(
-                select(func.count()).select_from(Support).where(Support.idea_id == idea_id)
-            )
-            comments = await session.scalar(
-                select(func.count()).select_from(Comment).where(Comment.idea_id == idea_id)
-            )
-            return idea.support_count, idea.comment_count, int(supports or 0), int(comments or 0)
 
     return loop.run(run())
 
@@ -88,7 +70,10 @@ def test_a_support_and_a_comment_on_an_idea_hidden_since_it_was_read_store_nothi
         with pytest.raises(Conflict):
             loop.run(attempt())
 
-    assert counts(db, loop, idea_id) == (0, 0, 0, 0)
+    support_count, supports = support_state(db, loop, idea_id)
+    comment_count, _ = comment_counts(db, loop, idea_id)
+    comments = rows_of(db, loop, idea_id)
+    assert (support_count, comment_count, supports, comments) == (0, 0, 0, 0)
 
 
 def test_a_single_write_session_refuses_a_second_writing_statement(
