@@ -20,7 +20,14 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import BigInteger, Integer, MetaData, event
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg, PGExecutionContext_asyncpg
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    SQLiteDialect_aiosqlite,
+    SQLiteExecutionContext_aiosqlite,
+)
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.default import DefaultDialect, DefaultExecutionContext
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -99,20 +106,112 @@ query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar
 """Set to a one-element list to count the SQL statements a request runs."""
 
 
+_begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "begin_immediate", default=False
+)
+"""Set while a SQLite write session gets its connection: its transaction begins IMMEDIATE."""
+
+
+def note_statement(connection: Connection, statement: str) -> None:
+    """Keep the books on a statement about to run: count it for `query_counter`, note in
+    the connection's `info` whether it changes content (`content_changed`, see
+    `Database.session`), and refuse a second writing statement in a single-write session."""
+    counter = query_counter.get()
+    if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
+        counter[0] += 1
+    written = written_tables(statement)
+    if not written:
+        return
+    info = connection.info
+    if "writes_left" in info:
+        if not info["writes_left"]:
+            raise SingleWriteError(
+                "A single-write session ran a second writing statement; on PostgreSQL the "
+                "first has committed already. Use an ordinary write session for this."
+            )
+        info["writes_left"] = 0
+    if any(table.lower() not in NOT_CONTENT for table in written):
+        info["content_changed"] = True
+
+
+class _Bookkeeping(DefaultExecutionContext):
+    """Runs `note_statement` before each statement. (As a listener of the engine's events it
+    cost more than the statements of a support: with any listener, SQLAlchemy builds the
+    dispatch of every connection anew and looks up each of its events around every
+    statement, every BEGIN and every COMMIT.)"""
+
+    def pre_exec(self) -> None:
+        super().pre_exec()  # type: ignore[no-untyped-call]
+        if self.dialect.ready:  # type: ignore[attr-defined]
+            note_statement(self.root_connection, self.statement)
+
+
+class _KeepsBooks(DefaultDialect):
+    """A dialect whose statements keep the books (`_Bookkeeping`), once it has asked the
+    database what it needs to know on the first connection: the app ran none of those."""
+
+    ready = False
+
+    def initialize(self, connection: Connection) -> None:
+        super().initialize(connection)
+        self.ready = True
+
+
+class _SQLiteContext(_Bookkeeping, SQLiteExecutionContext_aiosqlite):
+    pass
+
+
+class _PostgresContext(_Bookkeeping, PGExecutionContext_asyncpg):
+    pass
+
+
+class SQLiteDialect(_KeepsBooks, SQLiteDialect_aiosqlite):
+    """SQLite over `participation.sqlite`: statements keep the books (`note_statement`), and
+    transactions begin with BEGIN, IMMEDIATE in write sessions (`Database.session`), so that
+    a writer waits for its turn before it reads, not when it first writes."""
+
+    supports_statement_cache = True
+    execution_ctx_cls = _SQLiteContext
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        # Straight to the sqlite3 connection: SQLAlchemy's way of running a statement cost
+        # more than the statement, twice for every write (its read, then its write).
+        driver = dbapi_connection.driver_connection
+        assert isinstance(driver, sqlite.Connection)
+        driver.begin(immediate=_begin_immediate.get())
+
+
+class PostgresDialect(_KeepsBooks, PGDialect_asyncpg):
+    """PostgreSQL over asyncpg, with statements keeping the books (`note_statement`)."""
+
+    supports_statement_cache = True
+    execution_ctx_cls = _PostgresContext
+
+
+registry.register("sqlite.participation", __name__, "SQLiteDialect")
+registry.register("postgresql.participation", __name__, "PostgresDialect")
+
+
 def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine:
-    """Return an engine; on SQLite, write sessions take the write lock when they begin.
+    """Return an engine of `SQLiteDialect` or `PostgresDialect` for the URL (whatever driver
+    it names: these are the drivers the app runs on).
 
     Migrations turn foreign keys off on SQLite: Alembic's batch mode copies and drops tables,
     and with foreign keys on, dropping a table would cascade into the rows that point at it.
     """
-    if url.startswith("sqlite"):
-        path = make_url(url).database or ""
-        engine = create_async_engine(url, async_creator=sqlite.connector(path, timeout=30))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        engine = create_async_engine(
+            parsed.set(drivername="sqlite+participation"),
+            async_creator=sqlite.connector(path, timeout=30),
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy emit BEGIN itself, so that writers can use BEGIN IMMEDIATE and
-            # wait on the busy timeout instead of failing when a read lock must be upgraded.
+            # Let the dialect emit BEGIN (`SQLiteDialect.do_begin`), so that writers can use
+            # BEGIN IMMEDIATE and wait on the busy timeout instead of failing when a read lock
+            # must be upgraded.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -121,17 +220,9 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
-        @event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin(conn: Connection) -> None:
-            # Straight to the sqlite3 connection: SQLAlchemy's way of running a statement cost
-            # more than the statement, twice for every write (its read, then its write).
-            driver = conn.connection.driver_connection
-            assert isinstance(driver, sqlite.Connection)
-            driver.begin(immediate=bool(conn.get_execution_options().get("sqlite_write")))
-
     else:
         engine = create_async_engine(
-            url,
+            parsed.set(drivername="postgresql+participation"),
             pool_size=10,
             max_overflow=10,
             # Each connection prepares its statements once (asyncpg), and with this PostgreSQL
@@ -151,24 +242,6 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
             connection = record.driver_connection
             if connection is not None and connection.is_closed():
                 raise DisconnectionError("the database closed this connection")
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _count(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        counter = query_counter.get()
-        if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
-            counter[0] += 1
-        written = written_tables(statement)
-        if not written:
-            return
-        if "writes_left" in conn.info:
-            if not conn.info["writes_left"]:
-                raise SingleWriteError(
-                    "A single-write session ran a second writing statement; on PostgreSQL the "
-                    "first has committed already. Use an ordinary write session for this."
-                )
-            conn.info["writes_left"] = 0
-        if any(table.lower() not in NOT_CONTENT for table in written):
-            conn.info["content_changed"] = True
 
     return engine
 
@@ -198,7 +271,8 @@ class SingleWriteError(RuntimeError):
 
 
 class Database:
-    """The engine with a session factory for reads and one for writes."""
+    """The engine and its sessions (`session`): for reads; for writes, which on SQLite take
+    turns and begin IMMEDIATE; on PostgreSQL, for single writes outside a transaction."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -212,12 +286,9 @@ class Database:
         self._advances_covered = 0
         self._writing = asyncio.Lock()
         self._writer_lock_fd: int | None = None
-        self._read = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._write = async_sessionmaker(
-            self.engine.execution_options(sqlite_write=True), expire_on_commit=False
-        )
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._single_write = (
-            self._write
+            self._sessions
             if self.is_sqlite
             else async_sessionmaker(
                 self.engine.execution_options(isolation_level="AUTOCOMMIT"),
@@ -238,15 +309,19 @@ class Database:
         raises `SingleWriteError` before it runs. On SQLite, where a support is two
         statements, it is an ordinary write transaction."""
         if not write:
-            async with _closing(self._read()) as session, session.begin():
+            async with _closing(self._sessions()) as session, session.begin():
                 yield session
             return
-        factory = self._single_write if single_write else self._write
+        factory = self._single_write if single_write else self._sessions
         committed_alone = single_write and not self.is_sqlite
         changed = False
         try:
             async with self._writer_turn(), _closing(factory()) as session, session.begin():
-                connection = await session.connection()
+                immediate = _begin_immediate.set(self.is_sqlite)
+                try:
+                    connection = await session.connection()
+                finally:
+                    _begin_immediate.reset(immediate)
                 info = connection.info
                 info["content_changed"] = False
                 if committed_alone:

@@ -4,6 +4,7 @@ part of it. What they depend on (the idea still shown) they check in that statem
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -101,3 +102,33 @@ def test_a_single_write_session_refuses_a_second_writing_statement(
             return await session.scalar(select(User.display_name).where(User.id == member.id))
 
     assert loop.run(name()) == "Erste"
+
+
+@pytest.mark.parametrize("single_write", [False, True], ids=["write", "single write"])
+def test_on_sqlite_a_write_session_holds_the_write_lock_from_its_start(
+    db: Database, loop: Loop, single_write: bool
+) -> None:
+    """A writer on SQLite waits for its turn before it reads (BEGIN IMMEDIATE): what it read
+    cannot change before it writes. A read session leaves writing to others."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite's write lock")
+    outside = sqlite3.connect(
+        db.sqlite_path, timeout=0, isolation_level=None, check_same_thread=False
+    )
+
+    async def run() -> None:
+        async with db.session() as session:
+            assert await session.scalar(select(1)) == 1
+            outside.execute("BEGIN IMMEDIATE")
+            outside.execute("ROLLBACK")
+        async with db.session(write=True, single_write=single_write) as session:
+            assert await session.scalar(select(1)) == 1
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                outside.execute("BEGIN IMMEDIATE")
+        outside.execute("BEGIN IMMEDIATE")  # the writer is done: free again
+        outside.execute("ROLLBACK")
+
+    try:
+        loop.run(run())
+    finally:
+        outside.close()
