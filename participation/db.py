@@ -287,14 +287,6 @@ class Database:
         self._writing = asyncio.Lock()
         self._writer_lock_fd: int | None = None
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._single_write = (
-            self._sessions
-            if self.is_sqlite
-            else async_sessionmaker(
-                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-                expire_on_commit=False,
-            )
-        )
 
     @asynccontextmanager
     async def session(
@@ -312,14 +304,16 @@ class Database:
             async with _closing(self._sessions()) as session, session.begin():
                 yield session
             return
-        factory = self._single_write if single_write else self._sessions
         committed_alone = single_write and not self.is_sqlite
+        # Set on the connection, not on an engine of its own: an engine's isolation level is
+        # set through an event, and with any listener SQLAlchemy's connections cost more.
+        options = {"isolation_level": "AUTOCOMMIT"} if committed_alone else None
         changed = False
         try:
-            async with self._writer_turn(), _closing(factory()) as session, session.begin():
+            async with self._writer_turn(), _closing(self._sessions()) as session, session.begin():
                 immediate = _begin_immediate.set(self.is_sqlite)
                 try:
-                    connection = await session.connection()
+                    connection = await session.connection(execution_options=options)
                 finally:
                     _begin_immediate.reset(immediate)
                 info = connection.info
