@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from participation import sqlite
@@ -246,18 +246,38 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
     return engine
 
 
+def _end(_session: Session, transaction: SessionTransaction, error: BaseException | None) -> None:
+    """End the transaction as its `with` block does: commit, or roll back after `error`."""
+    if error is None:
+        transaction.__exit__(None, None, None)
+    else:
+        transaction.__exit__(type(error), error, error.__traceback__)
+
+
 @asynccontextmanager
-async def _closing(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    """Close the session when done. Its transaction has ended by then, its connection is back
-    in the pool, and closing only lets go of the objects, right here: `AsyncSession`'s own
-    close ran in a task of its own, one more turn of the event loop for every session."""
+async def _transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """The session in a transaction that commits when the block succeeds and rolls back when
+    it fails, then closed.
+
+    The transaction begins right here: that needs no database (the connection comes with the
+    first statement), and `AsyncSession.begin()` ran it in a greenlet of its own. Closing only
+    lets go of the objects once the connection is back in the pool, also right here:
+    `AsyncSession`'s own close ran in a task of its own, one more turn of the event loop."""
+    sync = session.sync_session
+    transaction = sync.begin()
+    transaction.__enter__()
     try:
-        yield session
+        try:
+            yield session
+        except BaseException as error:
+            await session.run_sync(_end, transaction, error)
+            raise
+        await session.run_sync(_end, transaction, None)
     finally:
-        if session.sync_session.in_transaction():
+        if sync.in_transaction():
             await session.close()
         else:
-            session.sync_session.close()
+            sync.close()
 
 
 def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
@@ -301,7 +321,7 @@ class Database:
         raises `SingleWriteError` before it runs. On SQLite, where a support is two
         statements, it is an ordinary write transaction."""
         if not write:
-            async with _closing(self._sessions()) as session, session.begin():
+            async with _transaction(self._sessions()) as session:
                 yield session
             return
         committed_alone = single_write and not self.is_sqlite
@@ -310,7 +330,7 @@ class Database:
         options = {"isolation_level": "AUTOCOMMIT"} if committed_alone else None
         changed = False
         try:
-            async with self._writer_turn(), _closing(self._sessions()) as session, session.begin():
+            async with self._writer_turn(), _transaction(self._sessions()) as session:
                 immediate = _begin_immediate.set(self.is_sqlite)
                 try:
                     connection = await session.connection(execution_options=options)
@@ -326,7 +346,14 @@ class Database:
                     info.pop("writes_left", None)
                     changed = info.pop("content_changed", False)
                 if changed and self.is_sqlite:
-                    await connection.exec_driver_sql(SQLITE_BUMP)
+                    # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of
+                    # running a statement cost more than this one.
+                    sync = connection.sync_connection
+                    assert sync is not None
+                    note_statement(sync, SQLITE_BUMP)
+                    driver = sync.connection.driver_connection
+                    assert isinstance(driver, sqlite.Connection)
+                    driver.run(SQLITE_BUMP)
         except BaseException:
             if changed and committed_alone:  # stored already: the pages must show it
                 await self._advance_postgres()

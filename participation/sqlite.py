@@ -101,6 +101,10 @@ class Connection:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
         return await self.cursor().execute(sql, parameters)
 
+    def run(self, sql: str) -> None:
+        """Run a statement that returns nothing, at once."""
+        self._conn.execute(sql)
+
     def begin(self, *, immediate: bool) -> None:
         """Begin a transaction; IMMEDIATE takes the write lock right away."""
         self._conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
