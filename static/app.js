@@ -42,6 +42,16 @@
     focusMarked();
   });
 
+  // A comment form that showed no errors is emptied once its comment is stored; the answer
+  // adds the comment to the list and leaves the form to this (templates/ideas/_comments.html).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt, xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 200 && xhr.status < 300 && form.hasAttribute &&
+        form.hasAttribute("data-reset-after-send")) {
+      form.reset();
+    }
+  });
+
   document.addEventListener("htmx:responseError", function () {
     announce(document.documentElement.getAttribute("data-error-message"));
   });

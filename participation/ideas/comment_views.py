@@ -77,14 +77,15 @@ async def idea_comment(request: Request) -> Response:
     if comment is not None and not is_htmx(request):
         flash(request, done)
         return redirect(url(request, "ideas.detail", idea_id=idea.id) + f"#comment-{comment.id}")
+    sent = await request.form()
     if (
         comment is not None
         and published
         and comment.parent_id is None
         and not viewer.is_manager
-        and (await request.form()).get("appends") == "1"
+        and sent.get("appends") == "1"
     ):
-        return _added(request, view, comment, done)
+        return _added(request, view, comment, done, replace_form=sent.get("clean") != "1")
     if comment is not None:
         extra: dict[str, Any] = {"announcement": done, "new_comment_id": comment.id}
     else:
@@ -106,12 +107,19 @@ async def idea_comment(request: Request) -> Response:
     )
 
 
-def _added(request: Request, view: IdeaView, comment: Comment, announcement: str) -> Response:
+def _added(
+    request: Request,
+    view: IdeaView,
+    comment: Comment,
+    announcement: str,
+    *,
+    replace_form: bool,
+) -> Response:
     """The htmx answer to a new comment on a page that lists comments already: the new thread
-    only, added to the end of the list, with the new count and an empty form (out of band).
-    Rendering the whole block again made commenting several times slower in long threads.
-    (Managers' comments carry a role badge, replies go into their thread: both get the whole
-    block.)"""
+    only, added to the end of the list, with the new count (out of band), and an empty form
+    if the one sent showed errors (a form without them is emptied in the browser). Rendering
+    the whole block again made commenting several times slower in long threads. (Managers'
+    comments carry a role badge, replies go into their thread: both get the whole block.)"""
     set_committed_value(comment, "author", view.viewer.user)
     response = render(
         request,
@@ -125,6 +133,7 @@ def _added(request: Request, view: IdeaView, comment: Comment, announcement: str
             "comment_form": None,  # the form below is empty: it needs none
             "new_comment_id": comment.id,
             "announcement": announcement,
+            "replace_form": replace_form,
         },
     )
     response.headers["hx-retarget"] = "#comment-list"

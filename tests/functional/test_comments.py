@@ -794,7 +794,8 @@ def test_a_new_comment_comes_back_alone_and_as_the_page_shows_it(
     new_client: NewClient,
 ) -> None:
     """On a page that lists comments already, htmx gets the new thread (added to the end of
-    the list), the new count and an empty form: what the whole page then shows."""
+    the list) and the new count: what the whole page then shows. The form, which showed no
+    errors, is emptied in the browser (app.js; the browser tests see it empty)."""
     place = make_area()
     author, ana, ben = (make_member(place) for _ in range(3))
     idea_id = make_idea(place, author)
@@ -821,14 +822,44 @@ def test_a_new_comment_comes_back_alone_and_as_the_page_shows_it(
     assert ben.display_name in article.get_text()
     heading_tag = soup.select_one("#comments-heading[hx-swap-oob]")
     assert heading_tag is not None and heading_tag.get_text(strip=True) == "2 Kommentare"
-    form_area = soup.select_one("#comment-form-area[hx-swap-oob]")
-    assert form_area is not None
-    textarea = form_area.select_one("textarea#comment-body")
-    assert textarea is not None and textarea.get_text() == ""
+    assert soup.select_one("#comment-form-area") is None
     assert counts(db, loop, idea_id) == (2, 2)
 
     shown = page(ben_browser.get(detail(idea_id)))
     assert without_swap_marks(thread) == str(thread_of(shown, comment_id))
+
+
+def test_a_form_that_showed_errors_comes_back_empty_and_without_them_after_its_comment(
+    make_member: MakeMember,
+    make_area: MakeArea,
+    make_idea: MakeIdea,
+    new_client: NewClient,
+) -> None:
+    """The form on a page with comments is emptied in the browser once its comment is
+    stored. A form that showed errors is sent again, empty and without them."""
+    place = make_area()
+    author, ana = make_member(place), make_member(place)
+    idea_id = make_idea(place, author)
+    browser = signed_in(new_client, ana)
+    post_htmx(browser, idea_id, "Ein erster Gedanke.")
+    form = page(browser.get(detail(idea_id))).select_one("#comment-form-area form")
+    assert form is not None and form.has_attr("data-reset-after-send")
+
+    failed = post_htmx(browser, idea_id, "")
+    assert failed.status_code == 422
+    shown = page(failed).select_one("#comment-form-area form")
+    assert shown is not None and shown.select_one(".error-summary") is not None
+    assert not shown.has_attr("data-reset-after-send")
+    assert shown.select_one('input[name="clean"]') is None
+
+    answer = post_htmx(browser, idea_id, "Jetzt mit Text.", clean="")
+    assert answer.headers["hx-reswap"] == "beforeend"
+    form_area = page(answer).select_one("#comment-form-area[hx-swap-oob]")
+    assert form_area is not None
+    textarea = form_area.select_one("textarea#comment-body")
+    assert textarea is not None and textarea.get_text() == ""
+    assert form_area.select_one(".error-summary") is None
+    assert form_area.select_one("form[data-reset-after-send]") is not None
 
 
 def test_replies_and_comments_on_pages_without_a_list_get_the_whole_block(
