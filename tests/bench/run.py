@@ -325,9 +325,10 @@ class Writer:
             )  # fmt: skip
         if self.endpoint == "comment":
             text = quote(f"Gute Idee, ich bin dabei! Beitrag {index} aus dem Kiez.")
-            # The fields of the page's form (it lists comments already, so it sends `appends`).
+            # The fields of the page's form: it lists comments already and shows no errors,
+            # so it sends `appends` and `clean`.
             return client.post(
-                f"/de/ideas/{target}/comments", f"body={text}&language=de&appends=1",
+                f"/de/ideas/{target}/comments", f"body={text}&language=de&appends=1&clean=1",
                 cookie=member.cookie, token=member.token, htmx=True,
             )  # fmt: skip
         choice = ("yes", "no", "abstain")[index % 3]
@@ -557,7 +558,7 @@ def bench_database(database: str, urls: tuple[str, str], options: Options, repor
             )  # fmt: skip
             probes["comment"] = probe(
                 http, f"/de/ideas/{target}/comments", method="POST",
-                data={"body": "Eine Probe.", "language": "de", "appends": "1"},
+                data={"body": "Eine Probe.", "language": "de", "appends": "1", "clean": "1"},
                 cookies=cookies, headers=headers,
             )  # fmt: skip
             probes["vote"] = probe(
