@@ -79,13 +79,20 @@ _WRITE_IN_WITH = re.compile(
 )
 
 
-def written_tables(statement: str) -> list[str]:
+def written_tables(statement: str) -> tuple[str, ...]:
     """The tables a statement writes to, also in its WITH clause. (Only a WITH statement is
     searched through: a bulk INSERT's text can be megabytes long.)"""
     if statement[:5].upper() == "WITH ":
-        return _WRITE_IN_WITH.findall(statement)
+        return _written_in_with(statement)
     written = _WRITE.match(statement)
-    return [written.group(1)] if written else []
+    return (written.group(1),) if written else ()
+
+
+@functools.lru_cache(maxsize=128)
+def _written_in_with(statement: str) -> tuple[str, ...]:
+    """Remembered per statement: the app's WITH statements are few and built once (a support
+    and a comment on PostgreSQL), and searching through one cost more than looking it up."""
+    return tuple(_WRITE_IN_WITH.findall(statement))
 
 
 NOT_CONTENT = frozenset({"rate_limit_counters", "outbox", "content_version"})
