@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.default import DefaultDialect, DefaultExecutionContext
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -113,10 +114,9 @@ query_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar
 """Set to a one-element list to count the SQL statements a request runs."""
 
 
-_begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "begin_immediate", default=False
-)
-"""Set while a SQLite write session gets its connection: its transaction begins IMMEDIATE."""
+_begin_later: contextvars.ContextVar[bool] = contextvars.ContextVar("begin_later", default=False)
+"""Set while a SQLite write session gets its connection: its transaction begins (IMMEDIATE)
+once the session has the writer's turn (`Database.start_writing`)."""
 
 
 def note_statement(connection: Connection, statement: str) -> None:
@@ -130,6 +130,10 @@ def note_statement(connection: Connection, statement: str) -> None:
     if not written:
         return
     info = connection.info
+    if info.get("reading_first"):
+        raise SingleWriteError(
+            "A session that reads first wrote before its turn: call Database.start_writing."
+        )
     if "writes_left" in info:
         if not info["writes_left"]:
             raise SingleWriteError(
@@ -174,8 +178,8 @@ class _PostgresContext(_Bookkeeping, PGExecutionContext_asyncpg):
 
 class SQLiteDialect(_KeepsBooks, SQLiteDialect_aiosqlite):
     """SQLite over `participation.sqlite`: statements keep the books (`note_statement`), and
-    transactions begin with BEGIN, IMMEDIATE in write sessions (`Database.session`), so that
-    a writer waits for its turn before it reads, not when it first writes."""
+    transactions begin with BEGIN; a write session's with BEGIN IMMEDIATE once it has the
+    writer's turn (`Database.start_writing`)."""
 
     supports_statement_cache = True
     execution_ctx_cls = _SQLiteContext
@@ -183,9 +187,10 @@ class SQLiteDialect(_KeepsBooks, SQLiteDialect_aiosqlite):
     def do_begin(self, dbapi_connection: Any) -> None:
         # Straight to the sqlite3 connection: SQLAlchemy's way of running a statement cost
         # more than the statement, twice for every write (its read, then its write).
-        driver = dbapi_connection.driver_connection
-        assert isinstance(driver, sqlite.Connection)
-        driver.begin(immediate=_begin_immediate.get())
+        if not _begin_later.get():
+            driver = dbapi_connection.driver_connection
+            assert isinstance(driver, sqlite.Connection)
+            driver.begin(immediate=False)
 
 
 class PostgresDialect(_KeepsBooks, PGDialect_asyncpg):
@@ -293,8 +298,32 @@ def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+class _WriterTurn:
+    """A writer's turn (`Database._writer_turn`) that a session takes when it is ready to
+    write (`take`) and gives back when it ends, after its transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._held: AbstractAsyncContextManager[Any] | None = None
+
+    async def take(self) -> None:
+        held = self._db._writer_turn()
+        await held.__aenter__()
+        self._held = held
+
+    async def __aenter__(self) -> _WriterTurn:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            await held.__aexit__(*exc)
+
+
 class SingleWriteError(RuntimeError):
-    """A session for one writing statement (`Database.session(single_write=True)`) ran two."""
+    """A write session ran a writing statement it must not: a second one in a session for
+    one (`Database.session(single_write=True)`), or one before `Database.start_writing` in a
+    session that reads first."""
 
 
 class Database:
@@ -317,7 +346,7 @@ class Database:
 
     @asynccontextmanager
     async def session(
-        self, *, write: bool = False, single_write: bool = False
+        self, *, write: bool = False, single_write: bool = False, read_first: bool = False
     ) -> AsyncIterator[AsyncSession]:
         """Yield a session in a transaction that commits on success and rolls back on error.
 
@@ -326,7 +355,15 @@ class Database:
         statements run outside a transaction, each committing as it runs: two round trips
         fewer (BEGIN and COMMIT) and the server's time for them; a second writing statement
         raises `SingleWriteError` before it runs. On SQLite, where a support is two
-        statements, it is an ordinary write transaction."""
+        statements, it is an ordinary write transaction.
+
+        On SQLite a write session takes its connection, then the writer's turn, then begins
+        IMMEDIATE: whoever waits for the turn holds a connection already, so that the one
+        holding the turn never waits for a connection. With `read_first=True` the session
+        reads before it waits for the turn, each statement on its own, until
+        `start_writing` takes the turn and begins the write transaction (a writing statement
+        before that raises): other writers do not wait for the reading, and the writing needs
+        no session of its own. Elsewhere `start_writing` does nothing."""
         if not write:
             async with _transaction(self._sessions()) as session:
                 yield session
@@ -337,20 +374,28 @@ class Database:
         options = {"isolation_level": "AUTOCOMMIT"} if committed_alone else None
         changed = False
         try:
-            async with self._writer_turn(), _transaction(self._sessions()) as session:
-                immediate = _begin_immediate.set(self.is_sqlite)
+            async with _WriterTurn(self) as turn, _transaction(self._sessions()) as session:
+                later = _begin_later.set(True)
                 try:
                     connection = await session.connection(execution_options=options)
                 finally:
-                    _begin_immediate.reset(immediate)
+                    _begin_later.reset(later)
                 info = connection.info
                 info["content_changed"] = False
                 if committed_alone:
                     info["writes_left"] = 1
+                if self.is_sqlite:
+                    session.info["writer_turn"] = (turn, connection)
+                    if read_first:
+                        info["reading_first"] = True
+                    else:
+                        await self.start_writing(session)
                 try:
                     yield session
                 finally:
                     info.pop("writes_left", None)
+                    info.pop("reading_first", None)
+                    session.info.pop("writer_turn", None)
                     changed = info.pop("content_changed", False)
                 if changed and self.is_sqlite:
                     # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of
@@ -367,6 +412,21 @@ class Database:
             raise
         if changed and not self.is_sqlite:
             await self._advance_postgres()
+
+    async def start_writing(self, session: AsyncSession) -> None:
+        """Take the writer's turn and begin the write transaction of a session opened with
+        `read_first` (on SQLite; elsewhere nothing to do)."""
+        waiting: tuple[_WriterTurn, AsyncConnection] | None = session.info.pop("writer_turn", None)
+        if waiting is None:
+            return
+        turn, connection = waiting
+        await turn.take()
+        sync = connection.sync_connection
+        assert sync is not None
+        driver = sync.connection.driver_connection
+        assert isinstance(driver, sqlite.Connection)
+        driver.begin(immediate=True)
+        connection.info.pop("reading_first", None)
 
     def _writer_turn(self) -> AbstractAsyncContextManager[Any]:
         return self._sqlite_writer() if self.is_sqlite else nullcontext()

@@ -57,24 +57,23 @@ async def read_then_write(
     checks in SQL what could have changed since the read; on PostgreSQL it runs one writing
     statement at most (see `Database.session(single_write=True)`).
 
-    On SQLite writers take turns: `read` runs in a read transaction of its own, so that the
-    write transaction, and the turn, hold only the statements that write. On PostgreSQL both
-    run in one session whose statements each commit as they run, which saves a transaction's
-    round trips. Either way an error that leaves `read` or `write` stores nothing.
+    Both run in one session. On SQLite, where writers take turns, `read` runs before the
+    session waits for its turn (`read_first`), so that the turn holds only the statements
+    that write. On PostgreSQL the session's statements each commit as they run, which saves
+    a transaction's round trips. Either way an error that leaves `read` or `write` stores
+    nothing.
 
     The signed-in person is taken out of the session once read: a rollback expires what the
     session loaded, and the error page still shows who is signed in."""
     db = database(request)
-    async with db.session(write=not db.is_sqlite, single_write=True) as session:
+    async with db.session(write=True, single_write=True, read_first=True) as session:
         try:
             found = await read(session)
         finally:
             person = getattr(request.state, "user", None)
             if person is not None and person in session:
                 session.expunge(person)
-        if not db.is_sqlite:
-            return found, await write(session, found)
-    async with db.session(write=True, single_write=True) as session:
+        await db.start_writing(session)
         return found, await write(session, found)
 
 

@@ -4,6 +4,7 @@ part of it. What they depend on (the idea still shown) they check in that statem
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 
@@ -132,3 +133,67 @@ def test_on_sqlite_a_write_session_holds_the_write_lock_from_its_start(
         loop.run(run())
     finally:
         outside.close()
+
+
+def test_on_sqlite_a_session_that_reads_first_lets_others_write_until_it_starts_writing(
+    db: Database, loop: Loop, make_member: MakeMember, make_area: MakeArea
+) -> None:
+    """A support or a comment reads before it waits for the writer's turn: other writers do
+    not wait for its reading. Writing before `start_writing` raises, and stores nothing."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite's write lock")
+    member = make_member(make_area())
+    outside = sqlite3.connect(
+        db.sqlite_path, timeout=0, isolation_level=None, check_same_thread=False
+    )
+    rename = update(User).where(User.id == member.id).values(display_name="Zu früh")
+
+    async def run() -> None:
+        async with db.session(write=True, read_first=True) as session:
+            assert await session.scalar(select(User.id).where(User.id == member.id))
+            outside.execute("BEGIN IMMEDIATE")
+            outside.execute("ROLLBACK")
+            with pytest.raises(SingleWriteError):
+                await session.execute(rename)
+        async with db.session(write=True, read_first=True) as session:
+            assert await session.scalar(select(1)) == 1
+            await db.start_writing(session)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                outside.execute("BEGIN IMMEDIATE")
+            await session.execute(
+                update(User).where(User.id == member.id).values(display_name="Rechtzeitig")
+            )
+
+    try:
+        loop.run(run())
+    finally:
+        outside.close()
+
+    async def name() -> str | None:
+        async with db.session() as session:
+            return await session.scalar(select(User.display_name).where(User.id == member.id))
+
+    assert loop.run(name()) == "Rechtzeitig"
+
+
+def test_many_writers_at_once_all_finish_whether_they_read_first_or_not(
+    db: Database, loop: Loop, make_member: MakeMember, make_area: MakeArea
+) -> None:
+    """More writers at once than the pool has connections, half of them reading first: the
+    one that has the writer's turn never waits for a connection held by one waiting for the
+    turn, so all of them finish."""
+    member = make_member(make_area())
+    writers = 40
+
+    async def write(number: int) -> None:
+        rename = update(User).where(User.id == member.id).values(display_name=f"Nr. {number}")
+        async with db.session(write=True, single_write=True, read_first=number % 2 == 0) as s:
+            await s.scalar(select(User.id).where(User.id == member.id))
+            await asyncio.sleep(0)  # let the others come in meanwhile
+            await db.start_writing(s)
+            await s.execute(rename)
+
+    async def run() -> None:
+        await asyncio.wait_for(asyncio.gather(*(write(n) for n in range(writers))), 20)
+
+    loop.run(run())
