@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -298,16 +298,23 @@ def _give_back(fd: int, taking: asyncio.Future[None]) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _sqlite_driver(connection: AsyncConnection) -> sqlite.Connection:
+    """The `participation.sqlite` connection under a session's connection."""
+    driver = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+    assert isinstance(driver, sqlite.Connection)
+    return driver
+
+
 class _WriterTurn:
-    """A writer's turn (`Database._writer_turn`) that a session takes when it is ready to
-    write (`take`) and gives back when it ends, after its transaction."""
+    """The writer's turn on SQLite (`Database._sqlite_writer`), which a write session takes
+    when it is ready to write (`take`) and gives back when it ends, after its transaction."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._held: AbstractAsyncContextManager[Any] | None = None
 
     async def take(self) -> None:
-        held = self._db._writer_turn()
+        held = self._db._sqlite_writer()
         await held.__aenter__()
         self._held = held
 
@@ -400,12 +407,9 @@ class Database:
                 if changed and self.is_sqlite:
                     # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of
                     # running a statement cost more than this one.
-                    sync = connection.sync_connection
-                    assert sync is not None
-                    note_statement(sync, SQLITE_BUMP)
-                    driver = sync.connection.driver_connection
-                    assert isinstance(driver, sqlite.Connection)
-                    driver.run(SQLITE_BUMP)
+                    assert connection.sync_connection is not None
+                    note_statement(connection.sync_connection, SQLITE_BUMP)
+                    _sqlite_driver(connection).run(SQLITE_BUMP)
         except BaseException:
             if changed and committed_alone:  # stored already: the pages must show it
                 await self._advance_postgres()
@@ -421,15 +425,8 @@ class Database:
             return
         turn, connection = waiting
         await turn.take()
-        sync = connection.sync_connection
-        assert sync is not None
-        driver = sync.connection.driver_connection
-        assert isinstance(driver, sqlite.Connection)
-        driver.begin(immediate=True)
+        _sqlite_driver(connection).begin(immediate=True)
         connection.info.pop("reading_first", None)
-
-    def _writer_turn(self) -> AbstractAsyncContextManager[Any]:
-        return self._sqlite_writer() if self.is_sqlite else nullcontext()
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:
