@@ -122,14 +122,19 @@ once the session has the writer's turn (`Database.start_writing`)."""
 def note_statement(connection: Connection, statement: str) -> None:
     """Keep the books on a statement about to run: count it for `query_counter`, note in
     the connection's `info` whether it changes content (`content_changed`, see
-    `Database.session`), and refuse a second writing statement in a single-write session."""
+    `Database.session`), and refuse a second writing statement in a single-write session and
+    any writing or locking one in a read session on PostgreSQL (`ReadOnlySessionError`)."""
     counter = query_counter.get()
     if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
         counter[0] += 1
     written = written_tables(statement)
     if not written:
+        if " FOR UPDATE" in statement and connection.info.get("read_only"):
+            raise ReadOnlySessionError("A read session locked rows: use a write session.")
         return
     info = connection.info
+    if info.get("read_only"):
+        raise ReadOnlySessionError("A read session wrote: use a write session.")
     if info.get("reading_first"):
         raise SingleWriteError(
             "A session that reads first wrote before its turn: call Database.start_writing."
@@ -333,6 +338,15 @@ class SingleWriteError(RuntimeError):
     session that reads first."""
 
 
+class ReadOnlySessionError(RuntimeError):
+    """A read session on PostgreSQL ran a statement that writes or locks rows: each of its
+    statements commits on its own (`Database.session`), so it would be neither atomic nor
+    locked. Writes belong in a write session."""
+
+
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
 class Database:
     """The engine and its sessions (`session`): for reads; for writes, which on SQLite take
     turns and begin IMMEDIATE; on PostgreSQL, for single writes outside a transaction."""
@@ -357,6 +371,10 @@ class Database:
     ) -> AsyncIterator[AsyncSession]:
         """Yield a session in a transaction that commits on success and rolls back on error.
 
+        A read session (`write=False`) on PostgreSQL runs each statement on its own, outside
+        a transaction: two round trips fewer, and no connection idle in a transaction between
+        its statements. It must not write or lock rows (`ReadOnlySessionError`).
+
         `single_write=True`: a write session for one writing statement that checks in SQL
         what it depends on (a support, a comment), with reads before it. On PostgreSQL its
         statements run outside a transaction, each committing as it runs: two round trips
@@ -373,12 +391,23 @@ class Database:
         no session of its own. Elsewhere `start_writing` does nothing."""
         if not write:
             async with _transaction(self._sessions()) as session:
-                yield session
+                if self.is_sqlite:
+                    yield session
+                    return
+                # On PostgreSQL each statement of a read session runs on its own: READ
+                # COMMITTED gives every statement a snapshot of its own in a transaction too,
+                # and BEGIN and COMMIT cost two round trips. (A connection's isolation level is
+                # set on it, not on an engine of its own: that is set through an event, and
+                # with any listener SQLAlchemy's connections cost more.)
+                connection = await session.connection(execution_options=_AUTOCOMMIT)
+                connection.info["read_only"] = True
+                try:
+                    yield session
+                finally:
+                    connection.info.pop("read_only", None)
             return
         committed_alone = single_write and not self.is_sqlite
-        # Set on the connection, not on an engine of its own: an engine's isolation level is
-        # set through an event, and with any listener SQLAlchemy's connections cost more.
-        options = {"isolation_level": "AUTOCOMMIT"} if committed_alone else None
+        options = _AUTOCOMMIT if committed_alone else None
         changed = False
         try:
             async with _WriterTurn(self) as turn, _transaction(self._sessions()) as session:
