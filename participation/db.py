@@ -13,8 +13,9 @@ import functools
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +27,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     SQLiteDialect_aiosqlite,
     SQLiteExecutionContext_aiosqlite,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.engine.default import DefaultDialect, DefaultExecutionContext
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -38,6 +39,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import Compiled
 
 from participation import sqlite
 
@@ -310,6 +312,110 @@ def _sqlite_driver(connection: AsyncConnection) -> sqlite.Connection:
     return driver
 
 
+@dataclass(frozen=True)
+class _Direct:
+    """A statement compiled for a dialect, with what `run_direct` needs to run it."""
+
+    statement: Any
+    sql: str
+    compiled: Compiled
+    bind: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    """The parameters in the order the SQL takes them, each with its type's conversion."""
+    result: tuple[Callable[[Any], Any] | None, ...]
+    """The conversion of each column the statement returns."""
+
+
+_directs: dict[tuple[int, str], _Direct] = {}
+
+
+def _direct(statement: Any, dialect: Dialect) -> _Direct:
+    """`statement` compiled for `dialect`, once (the statements are built once, too)."""
+    key = (id(statement), dialect.name)
+    found = _directs.get(key)
+    if found is not None and found.statement is statement:
+        return found
+    compiled = statement.compile(dialect=dialect)
+    bind = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup or ()
+    )
+    result = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in statement.exported_columns
+    )
+    made = _Direct(statement, str(compiled), compiled, bind, result)
+    _directs[key] = made
+    return made
+
+
+@dataclass(frozen=True)
+class DirectResult:
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+    """How many rows the statement changed (SQLite; -1 where the driver does not say)."""
+
+    def one_or_none(self) -> tuple[Any, ...] | None:
+        if len(self.rows) > 1:
+            raise MultipleResultsFound("the statement returned more than one row")
+        return self.rows[0] if self.rows else None
+
+    def one(self) -> tuple[Any, ...]:
+        row = self.one_or_none()
+        if row is None:
+            raise NoResultFound("the statement returned no row")
+        return row
+
+    def scalar_one_or_none(self) -> Any:
+        row = self.one_or_none()
+        return None if row is None else row[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+
+async def run_direct(session: AsyncSession, statement: Any, values: dict[str, Any]) -> DirectResult:
+    """Run a table statement built once (a support, a comment) in a write session, straight on
+    the driver's connection: SQLAlchemy compiles it once, and converts its parameters and
+    the columns it returns with their types, as its own execution does. Running it through
+    the session cost twice a round trip to the database in CPU time, for each of the one or
+    two statements of every support and comment.
+
+    Straight on the driver only where nothing of the session's transaction is left to
+    SQLAlchemy: a SQLite write session (BEGIN went to the driver, too) or a PostgreSQL
+    single-write session (each statement commits on its own); anywhere else through the
+    session. The books are kept as for any statement (`note_statement`), before it runs."""
+    connection: AsyncConnection | None = session.info.get("direct")
+    if connection is not None and (session.new or session.dirty or session.deleted):
+        await session.flush()  # as the session does before a statement of its own
+    if connection is None:
+        result: Any = await session.execute(statement, values)
+        rows = [tuple(row) for row in result.all()] if result.returns_rows else []
+        return DirectResult(rows, result.rowcount)
+    sync = connection.sync_connection
+    assert sync is not None
+    direct = _direct(statement, sync.dialect)
+    note_statement(sync, direct.sql)
+    given = direct.compiled.construct_params(values)
+    assert given is not None
+    parameters = [
+        given[name] if convert is None else convert(given[name]) for name, convert in direct.bind
+    ]
+    driver = sync.connection.driver_connection
+    assert driver is not None
+    if isinstance(driver, sqlite.Connection):
+        found, rowcount = driver.fetch(direct.sql, parameters)
+    else:
+        found, rowcount = await driver.fetch(direct.sql, *parameters), -1
+    rows = [
+        tuple(
+            value if convert is None else convert(value)
+            for value, convert in zip(row, direct.result, strict=True)
+        )
+        for row in found
+    ]
+    return DirectResult(rows, rowcount)
+
+
 class _WriterTurn:
     """The writer's turn on SQLite (`Database._sqlite_writer`), which a write session takes
     when it is ready to write (`take`) and gives back when it ends, after its transaction."""
@@ -420,6 +526,8 @@ class Database:
                 info["content_changed"] = False
                 if committed_alone:
                     info["writes_left"] = 1
+                if self.is_sqlite or committed_alone:  # see run_direct
+                    session.info["direct"] = connection
                 if self.is_sqlite:
                     session.info["writer_turn"] = (turn, connection)
                     if read_first:
@@ -432,6 +540,7 @@ class Database:
                     info.pop("writes_left", None)
                     info.pop("reading_first", None)
                     session.info.pop("writer_turn", None)
+                    session.info.pop("direct", None)
                     changed = info.pop("content_changed", False)
                 if changed and self.is_sqlite:
                     # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of

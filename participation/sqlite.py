@@ -105,6 +105,14 @@ class Connection:
         """Run a statement that returns nothing, at once."""
         self._conn.execute(sql)
 
+    def fetch(self, sql: str, parameters: Sequence[Any]) -> tuple[list[Any], int]:
+        """Run a statement at once; return its rows and how many rows it changed."""
+        cursor = self._conn.execute(sql, parameters)
+        try:
+            return cursor.fetchall(), cursor.rowcount
+        finally:
+            cursor.close()
+
     def begin(self, *, immediate: bool) -> None:
         """Begin a transaction; IMMEDIATE takes the write lock right away."""
         self._conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")

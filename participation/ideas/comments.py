@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.areas.services import manages, staff_role
-from participation.db import utcnow
+from participation.db import run_direct, utcnow
 from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
@@ -161,16 +161,16 @@ class CommentService(IdeaService):
         # Plain statements, built once: the ORM's unit of work cost more than them.
         parameters = {f"new_{column}": value for column, value in values.items()}
         if waits:  # counted once it is published
-            comment_id = (await self.session.execute(_ADD_COMMENT, parameters)).scalar_one()
+            comment_id = (await run_direct(self.session, _ADD_COMMENT, parameters)).scalar_one()
         elif self.session.get_bind().dialect.name == "postgresql":
             # One statement: the INSERT in the WITH clause of the counter's UPDATE.
-            row = (await self.session.execute(_ADD_COUNTED_COMMENT, parameters)).one_or_none()
+            row = (await run_direct(self.session, _ADD_COUNTED_COMMENT, parameters)).one_or_none()
             if row is None:  # hidden since it was read: nothing was written
                 raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))
-            comment_id = row.comment_id
-            self._counted(idea, +1, row.comment_count, row.moderation_state)
+            comment_id, count, state = row
+            self._counted(idea, +1, count, state)
         else:
-            comment_id = (await self.session.execute(_ADD_COMMENT, parameters)).scalar_one()
+            comment_id = (await run_direct(self.session, _ADD_COMMENT, parameters)).scalar_one()
             await self._count_comments(idea, +1)
         # The new comment as the page shows it (nothing else of it is set yet).
         return Comment(id=comment_id, **values)
@@ -211,7 +211,7 @@ class CommentService(IdeaService):
     async def _count_comments(self, idea: Idea, delta: int) -> None:
         """Keep the idea's count of shown comments (neither hidden, waiting nor deleted)."""
         count, state = (
-            await self.session.execute(_COUNT_COMMENTS, {"idea": idea.id, "delta": delta})
+            await run_direct(self.session, _COUNT_COMMENTS, {"idea": idea.id, "delta": delta})
         ).one()
         self._counted(idea, delta, count, state)
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from participation.accounts.models import Membership, User
 from participation.areas.models import Area, FieldOfAction
 from participation.areas.services import AreaService, manages, staff_role
-from participation.db import utcnow
+from participation.db import run_direct, utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES, format_moment
 from participation.i18n import gettext as _
@@ -677,12 +677,12 @@ class IdeaService:
         values = {"idea": idea.id, "user": user.id, "now": utcnow()}
         if isinstance(statement, list):  # SQLite: the change, then the count by its rows
             change, count_change = statement
-            rows = (await self.session.execute(change, values)).rowcount  # type: ignore[attr-defined]
+            rows = (await run_direct(self.session, change, values)).rowcount
             delta = (1 if support else -1) * rows
             values["delta"] = delta
-            result = await self.session.execute(count_change, values)
+            result = await run_direct(self.session, count_change, values)
         else:
-            result = await self.session.execute(statement, values)
+            result = await run_direct(self.session, statement, values)
         count = result.scalar_one_or_none()
         if count is None:
             raise Conflict(_("This idea was hidden by moderation. Nobody can react to it now."))

@@ -9,10 +9,10 @@ import sqlite3
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Update, select, update
+from sqlalchemy import Update, bindparam, select, update
 
 from participation.accounts.models import User
-from participation.db import Database, SingleWriteError
+from participation.db import Database, SingleWriteError, run_direct
 from participation.errors import Conflict
 from participation.ideas.comments import CommentService
 from participation.ideas.models import Idea, ModerationState
@@ -197,3 +197,46 @@ def test_many_writers_at_once_all_finish_whether_they_read_first_or_not(
         await asyncio.wait_for(asyncio.gather(*(write(n) for n in range(writers))), 20)
 
     loop.run(run())
+
+
+def test_a_statement_run_straight_on_the_driver_keeps_the_books_of_the_session(
+    db: Database, loop: Loop, make_member: MakeMember, make_area: MakeArea, make_idea: MakeIdea
+) -> None:
+    """`run_direct` (a support's and a comment's statements) runs after what the session has
+    not written yet, is refused where the session would refuse it (before `start_writing`; a
+    second write in a single-write session on PostgreSQL), and converts values by type."""
+    place = make_area()
+    member = make_member(place)
+    idea_id = make_idea(place, member)
+    count = (
+        update(Idea)
+        .where(Idea.id == bindparam("idea"))
+        .values(comment_count=Idea.comment_count + bindparam("delta"))
+        .returning(Idea.comment_count, Idea.moderation_state)
+    )
+
+    async def run() -> tuple[int, ModerationState]:
+        async with db.session(write=True, single_write=True, read_first=True) as session:
+            idea = await session.get(Idea, idea_id)
+            assert idea is not None
+            if db.is_sqlite:  # not its turn yet (on PostgreSQL start_writing does nothing)
+                with pytest.raises(SingleWriteError):
+                    await run_direct(session, count, {"idea": idea_id, "delta": 1})
+            await db.start_writing(session)
+            if db.is_sqlite:  # an ordinary transaction: the change not yet written comes first
+                idea.comment_count = 40
+            found, state = (await run_direct(session, count, {"idea": idea_id, "delta": 2})).one()
+            if not db.is_sqlite:
+                with pytest.raises(SingleWriteError):
+                    await run_direct(session, count, {"idea": idea_id, "delta": 5})
+            return found, state
+
+    found, state = loop.run(run())
+    assert found == (42 if db.is_sqlite else 2)
+    assert state is ModerationState.VISIBLE
+
+    async def stored() -> int | None:
+        async with db.session() as session:
+            return await session.scalar(select(Idea.comment_count).where(Idea.id == idea_id))
+
+    assert loop.run(stored()) == found
