@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
-from sqlalchemy import BigInteger, Integer, MetaData, event
+from sqlalchemy import BigInteger, Integer, MetaData, event, inspect
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg, PGExecutionContext_asyncpg
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -37,7 +37,16 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    make_transient_to_detached,
+    mapped_column,
+)
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.compiler import Compiled
 
@@ -414,6 +423,39 @@ async def run_direct(session: AsyncSession, statement: Any, values: dict[str, An
         for row in found
     ]
     return DirectResult(rows, rowcount)
+
+
+M = TypeVar("M")
+
+
+class Columns(Generic[M]):
+    """The table columns of a mapped class, to select in a statement for `run_direct`, and
+    how to make an object of the class from their values (`take`)."""
+
+    def __init__(self, cls: type[M]) -> None:
+        mapper = inspect(cls)
+        self.cls = cls
+        self.table = mapper.local_table
+        self.columns = tuple(self.table.columns)
+        self.keys = tuple(mapper.get_property_by_column(column).key for column in self.columns)
+
+    def take(self, row: tuple[Any, ...], start: int, **related: Any) -> M | None:
+        """The object of the values at `start` in `row` (None where its key is NULL, as after
+        an outer join), with the related objects given, as `detached` makes it."""
+        values = row[start : start + len(self.keys)]
+        if values[0] is None:
+            return None
+        return detached(self.cls, {**dict(zip(self.keys, values, strict=True)), **related})
+
+
+def detached(cls: type[M], values: dict[str, Any]) -> M:
+    """An object of the mapped class with these attribute values, as a session leaves what it
+    loaded once it is closed: detached, nothing changed, and what was not loaded refused
+    (DetachedInstanceError) rather than read. For what `run_direct` reads."""
+    instance: M = manager_of_class(cls).new_instance()
+    instance_state(instance).dict.update(values)
+    make_transient_to_detached(instance)
+    return instance
 
 
 class _WriterTurn:

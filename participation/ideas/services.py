@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from participation.accounts.models import Membership, User
 from participation.areas.models import Area, FieldOfAction
 from participation.areas.services import AreaService, manages, staff_role
-from participation.db import run_direct, utcnow
+from participation.db import Columns, run_direct, utcnow
 from participation.errors import Conflict, Forbidden, NotFound, NotMember, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES, format_moment
 from participation.i18n import gettext as _
@@ -233,6 +233,35 @@ def _view_statement(
             Idea, Comment, Comment.id == bindparam("comment_id")
         )
     return statement
+
+
+_IDEA_COLUMNS = Columns(Idea)
+_AREA_COLUMNS = Columns(Area)
+_USER_COLUMNS = Columns(User)
+
+
+@functools.cache
+def _brief_statement(person: tuple[Any, ...]) -> Select[Any]:
+    """`_view_statement` for a signed-in person read with the idea, `brief`, as table columns
+    for `run_direct`: the idea's, its area's, the viewer's four and whether they support it,
+    the person's (`User` first in `person`) and the other columns of `person`."""
+    assert person[0] is User
+    user_id: Any = bindparam("user_id")
+    supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
+    return (
+        select(
+            *_IDEA_COLUMNS.columns,
+            *_AREA_COLUMNS.columns,
+            *viewer_columns(user_id, Idea.area_id, bindparam("now")),
+            supports,
+            *_USER_COLUMNS.columns,
+            *person[1:],
+        )
+        .select_from(IDEAS)
+        .join(_AREA_COLUMNS.table, Area.id == Idea.area_id)
+        .outerjoin(_USER_COLUMNS.table, User.id == user_id)
+        .where(IDEAS.c.id == bindparam("idea_id"))
+    )
 
 
 @functools.cache
@@ -497,6 +526,9 @@ class IdeaService:
         brief: bool,
     ) -> IdeaView:
         signed_in = user_id is not None
+        direct = self.session.info.get("direct") is not None  # a support, a comment
+        if direct and brief and person and not with_photos and with_comment is None:
+            return await self._brief_view(idea_id, user_id, person, accept)
         statement = _view_statement(with_photos, signed_in, with_comment is not None, person, brief)
         values: dict[str, Any] = {"idea_id": idea_id}
         if signed_in:
@@ -513,6 +545,32 @@ class IdeaService:
         if user is None:
             return IdeaView(idea, Viewer(None), author_role=author_role, comment=comment)
         return IdeaView(idea, viewer_from(user, *row[2:6]), bool(row[6]), author_role, comment)
+
+    async def _brief_view(
+        self,
+        idea_id: int,
+        user_id: int | None,
+        person: tuple[Any, ...],
+        accept: Callable[[Sequence[Any]], User | None],
+    ) -> IdeaView:
+        """`_view` of a support and a comment (brief, with the person), read with `run_direct`:
+        the ORM's loading of the idea, its area and the person cost more than the query."""
+        values = {"idea_id": idea_id, "user_id": user_id, "now": utcnow()}
+        row = (await run_direct(self.session, _brief_statement(person), values)).one_or_none()
+        if row is None:
+            raise NotFound(_("This idea does not exist or is no longer shown."))
+        ideas, areas = len(_IDEA_COLUMNS.keys), len(_AREA_COLUMNS.keys)
+        area = _AREA_COLUMNS.take(row, ideas)
+        idea = _IDEA_COLUMNS.take(row, 0, area=area)
+        assert idea is not None
+        viewer = row[ideas + areas : ideas + areas + 4]
+        supported = row[ideas + areas + 4]
+        people = ideas + areas + 5
+        found = _USER_COLUMNS.take(row, people)
+        user = accept((found, *row[people + len(_USER_COLUMNS.keys) :]))
+        if user is None:
+            return IdeaView(idea, Viewer(None))
+        return IdeaView(idea, viewer_from(user, *viewer), bool(supported))
 
     async def latest(self, area: Area, number: int) -> Page[Idea]:
         """Return the area's newest visible ideas with author and field loaded, and how many
