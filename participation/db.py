@@ -330,8 +330,10 @@ class _Direct:
     compiled: Compiled
     bind: tuple[tuple[str, Callable[[Any], Any] | None], ...]
     """The parameters in the order the SQL takes them, each with its type's conversion."""
-    result: tuple[Callable[[Any], Any] | None, ...]
-    """The conversion of each column the statement returns."""
+    width: int
+    """How many columns the statement returns."""
+    result: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """The columns it returns that need a conversion (most need none), with their type's."""
 
 
 _directs: dict[tuple[int, str], _Direct] = {}
@@ -348,11 +350,12 @@ def _direct(statement: Any, dialect: Dialect) -> _Direct:
         (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name in compiled.positiontup or ()
     )
-    result = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in statement.exported_columns
+    columns = list(statement.exported_columns)
+    converts = (
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
-    made = _Direct(statement, str(compiled), compiled, bind, result)
+    result = tuple((index, convert) for index, convert in enumerate(converts) if convert)
+    made = _Direct(statement, str(compiled), compiled, bind, len(columns), result)
     _directs[key] = made
     return made
 
@@ -415,13 +418,14 @@ async def run_direct(session: AsyncSession, statement: Any, values: dict[str, An
         found, rowcount = driver.fetch(direct.sql, parameters)
     else:
         found, rowcount = await driver.fetch(direct.sql, *parameters), -1
-    rows = [
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip(row, direct.result, strict=True)
-        )
-        for row in found
-    ]
+    rows = []
+    for record in found:
+        row = list(record)
+        if len(row) != direct.width:
+            raise RuntimeError(f"{direct.width} columns expected, {len(row)} returned")
+        for index, convert in direct.result:
+            row[index] = convert(row[index])
+        rows.append(tuple(row))
     return DirectResult(rows, rowcount)
 
 
