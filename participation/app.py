@@ -14,7 +14,6 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -32,6 +31,7 @@ from participation.areas import admin_views as areas_admin
 from participation.areas import views as areas_views
 from participation.assets import Assets, HashedStaticFiles
 from participation.cache import PageCache
+from participation.compression import GZipMiddleware
 from participation.concepts import manage_views as concepts_manage
 from participation.concepts import views as concepts_views
 from participation.concepts import vote_views as concepts_votes
