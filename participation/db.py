@@ -140,7 +140,7 @@ def note_statement(connection: Connection, statement: str) -> None:
         counter[0] += 1
     written = written_tables(statement)
     if not written:
-        if " FOR UPDATE" in statement and connection.info.get("read_only"):
+        if connection.info.get("read_only") and " FOR UPDATE" in statement:
             raise ReadOnlySessionError("A read session locked rows: use a write session.")
         return
     info = connection.info

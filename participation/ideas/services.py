@@ -220,10 +220,9 @@ def _view_statement(
     it took longer than running it. `person`: columns of `User` read for user_id too.
     `brief`: the idea with its area only (`IdeaService._select`), no role of its author."""
     columns: list[Any] = [null() if brief else manages(Idea.author_id, Idea.area_id)]
+    user_id: Any = bindparam("user_id")
     if signed_in:
-        user_id: Any = bindparam("user_id")
-        supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
-        columns += [*viewer_columns(user_id, Idea.area_id, bindparam("now")), supports]
+        columns += _seen_by(user_id)
     statement = IdeaService._select(bindparam("idea_id"), with_photos, brief)
     statement = statement.add_columns(*columns)
     if person:
@@ -233,6 +232,13 @@ def _view_statement(
             Idea, Comment, Comment.id == bindparam("comment_id")
         )
     return statement
+
+
+def _seen_by(user_id: Any) -> list[Any]:
+    """Five columns about the idea's viewer: the four of `viewer_columns`, then whether they
+    support it."""
+    supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
+    return [*viewer_columns(user_id, Idea.area_id, bindparam("now")), supports]
 
 
 _IDEA_COLUMNS = Columns(Idea)
@@ -247,13 +253,11 @@ def _brief_statement(person: tuple[Any, ...]) -> Select[Any]:
     the person's (`User` first in `person`) and the other columns of `person`."""
     assert person[0] is User
     user_id: Any = bindparam("user_id")
-    supports = exists().where(Support.idea_id == Idea.id, Support.user_id == user_id)
     return (
         select(
             *_IDEA_COLUMNS.columns,
             *_AREA_COLUMNS.columns,
-            *viewer_columns(user_id, Idea.area_id, bindparam("now")),
-            supports,
+            *_seen_by(user_id),
             *_USER_COLUMNS.columns,
             *person[1:],
         )
@@ -559,13 +563,11 @@ class IdeaService:
         row = (await run_direct(self.session, _brief_statement(person), values)).one_or_none()
         if row is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
-        ideas, areas = len(_IDEA_COLUMNS.keys), len(_AREA_COLUMNS.keys)
-        area = _AREA_COLUMNS.take(row, ideas)
-        idea = _IDEA_COLUMNS.take(row, 0, area=area)
+        seen_at = len(_IDEA_COLUMNS.keys) + len(_AREA_COLUMNS.keys)
+        idea = _IDEA_COLUMNS.take(row, 0, area=_AREA_COLUMNS.take(row, len(_IDEA_COLUMNS.keys)))
         assert idea is not None
-        viewer = row[ideas + areas : ideas + areas + 4]
-        supported = row[ideas + areas + 4]
-        people = ideas + areas + 5
+        *viewer, supported = row[seen_at : seen_at + 5]  # `_seen_by`
+        people = seen_at + 5
         found = _USER_COLUMNS.take(row, people)
         user = accept((found, *row[people + len(_USER_COLUMNS.keys) :]))
         if user is None:
