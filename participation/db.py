@@ -47,8 +47,9 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.instrumentation import manager_of_class
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.util import greenlet_spawn
 
 from participation import sqlite
 
@@ -130,35 +131,35 @@ _begin_later: contextvars.ContextVar[bool] = contextvars.ContextVar("begin_later
 once the session has the writer's turn (`Database.start_writing`)."""
 
 
-def note_statement(connection: Connection, statement: str) -> None:
+def note_statement(books: dict[str, Any], statement: str, read_only: bool = False) -> None:
     """Keep the books on a statement about to run: count it for `query_counter`, note in
-    the connection's `info` whether it changes content (`content_changed`, see
-    `Database.session`), and refuse a second writing statement in a single-write session and
-    any writing or locking one in a read session on PostgreSQL (`ReadOnlySessionError`)."""
+    `books` (the connection's `info`, or the driver's, see `run_direct`) whether it changes
+    content (`content_changed`, see `Database.session`), and refuse a second writing
+    statement in a single-write session and any writing or locking one where the session
+    only reads (`read_only`: a read session on PostgreSQL, `ReadOnlySessionError`)."""
     counter = query_counter.get()
     if counter is not None and not statement.startswith(("BEGIN", "PRAGMA")):
         counter[0] += 1
     written = written_tables(statement)
     if not written:
-        if connection.info.get("read_only") and " FOR UPDATE" in statement:
+        if read_only and " FOR UPDATE" in statement:
             raise ReadOnlySessionError("A read session locked rows: use a write session.")
         return
-    info = connection.info
-    if info.get("read_only"):
+    if read_only:
         raise ReadOnlySessionError("A read session wrote: use a write session.")
-    if info.get("reading_first"):
+    if books.get("reading_first"):
         raise SingleWriteError(
             "A session that reads first wrote before its turn: call Database.start_writing."
         )
-    if "writes_left" in info:
-        if not info["writes_left"]:
+    if "writes_left" in books:
+        if not books["writes_left"]:
             raise SingleWriteError(
                 "A single-write session ran a second writing statement; on PostgreSQL the "
                 "first has committed already. Use an ordinary write session for this."
             )
-        info["writes_left"] = 0
+        books["writes_left"] = 0
     if any(table.lower() not in NOT_CONTENT for table in written):
-        info["content_changed"] = True
+        books["content_changed"] = True
 
 
 class _Bookkeeping(DefaultExecutionContext):
@@ -170,7 +171,12 @@ class _Bookkeeping(DefaultExecutionContext):
     def pre_exec(self) -> None:
         super().pre_exec()  # type: ignore[no-untyped-call]
         if self.dialect.ready:  # type: ignore[attr-defined]
-            note_statement(self.root_connection, self.statement)
+            info = self.root_connection.info
+            note_statement(
+                info.get("books", info),  # see _SingleWriteSession
+                self.statement,
+                self.execution_options.get("read_only", False),
+            )
 
 
 class _KeepsBooks(DefaultDialect):
@@ -220,7 +226,9 @@ registry.register("sqlite.participation", __name__, "SQLiteDialect")
 registry.register("postgresql.participation", __name__, "PostgresDialect")
 
 
-def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str, *, enforce_foreign_keys: bool = True, pool_size: int = 10, max_overflow: int = 10
+) -> AsyncEngine:
     """Return an engine of `SQLiteDialect` or `PostgresDialect` for the URL (whatever driver
     it names: these are the drivers the app runs on).
 
@@ -251,8 +259,8 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
     else:
         engine = create_async_engine(
             parsed.set(drivername="postgresql+participation"),
-            pool_size=10,
-            max_overflow=10,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
             # Each connection prepares its statements once (asyncpg), and with this PostgreSQL
             # plans each of them once too. By default it planned the statement of an idea
             # with the signed-in person (correlated subqueries for the navigation) on every
@@ -385,6 +393,17 @@ class DirectResult:
         return self.one()[0]
 
 
+@dataclass(frozen=True)
+class _Driver:
+    """Where `run_direct` runs a session's statements: the driver's connection, the dialect
+    that compiles them, and the books its statements keep (`note_statement`)."""
+
+    connection: Any
+    """An asyncpg connection, or a `participation.sqlite` one."""
+    dialect: Dialect
+    books: dict[str, Any]
+
+
 async def run_direct(session: AsyncSession, statement: Any, values: dict[str, Any]) -> DirectResult:
     """Run a table statement built once (a support, a comment) in a write session, straight on
     the driver's connection: SQLAlchemy compiles it once, and converts its parameters and
@@ -394,30 +413,28 @@ async def run_direct(session: AsyncSession, statement: Any, values: dict[str, An
 
     Straight on the driver only where nothing of the session's transaction is left to
     SQLAlchemy: a SQLite write session (BEGIN went to the driver, too) or a PostgreSQL
-    single-write session (each statement commits on its own); anywhere else through the
-    session. The books are kept as for any statement (`note_statement`), before it runs."""
-    connection: AsyncConnection | None = session.info.get("direct")
-    if connection is not None and (session.new or session.dirty or session.deleted):
+    single-write session (each statement commits on its own, on a connection of its own:
+    see `Database.session`); anywhere else through the session. The books are kept as for
+    any statement (`note_statement`), before it runs."""
+    driver: _Driver | None = session.info.get("direct")
+    if driver is not None and (session.new or session.dirty or session.deleted):
         await session.flush()  # as the session does before a statement of its own
-    if connection is None:
+    if driver is None:
         result: Any = await session.execute(statement, values)
         rows = [tuple(row) for row in result.all()] if result.returns_rows else []
         return DirectResult(rows, result.rowcount)
-    sync = connection.sync_connection
-    assert sync is not None
-    direct = _direct(statement, sync.dialect)
-    note_statement(sync, direct.sql)
+    direct = _direct(statement, driver.dialect)
+    note_statement(driver.books, direct.sql)
     given = direct.compiled.construct_params(values)
     assert given is not None
     parameters = [
         given[name] if convert is None else convert(given[name]) for name, convert in direct.bind
     ]
-    driver = sync.connection.driver_connection
-    assert driver is not None
-    if isinstance(driver, sqlite.Connection):
-        found, rowcount = driver.fetch(direct.sql, parameters)
+    connection = driver.connection
+    if isinstance(connection, sqlite.Connection):
+        found, rowcount = connection.fetch(direct.sql, parameters)
     else:
-        found, rowcount = await driver.fetch(direct.sql, *parameters), -1
+        found, rowcount = await connection.fetch(direct.sql, *parameters), -1
     rows = []
     for record in found:
         row = list(record)
@@ -462,6 +479,79 @@ def detached(cls: type[M], values: dict[str, Any]) -> M:
     return instance
 
 
+HELD_CONNECTIONS = 10
+"""Driver connections each process holds at most for single writes on PostgreSQL."""
+
+HOLD_TIMEOUT = 30.0
+"""Seconds a single write waits at most for a held connection (as SQLAlchemy's pool)."""
+
+
+def _asyncpg(connection: PoolProxiedConnection) -> asyncpg.Connection:
+    driver = connection.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    return driver
+
+
+class _HeldConnections:
+    """Driver connections held for the single-write sessions on PostgreSQL, each used by one
+    session at a time and kept between them, at most `size`. They are made by an engine of
+    their own, whose dialect sets them up as the app's other connections (codecs, server
+    settings), and given back to it only when the database is disposed: the sessions take
+    them from a list, without the pool's checkout, reset and events."""
+
+    def __init__(self, url: str, size: int) -> None:
+        self.engine = create_engine(url, pool_size=size, max_overflow=0)
+        self.dialect = self.engine.dialect
+        self._idle: list[PoolProxiedConnection] = []
+        self._room = asyncio.Semaphore(size)
+
+    async def take(self) -> PoolProxiedConnection:
+        if self._room.locked():
+            async with asyncio.timeout(HOLD_TIMEOUT):
+                await self._room.acquire()
+        else:
+            await self._room.acquire()
+        try:
+            while self._idle:
+                connection = self._idle.pop()
+                if not _asyncpg(connection).is_closed():
+                    return connection
+                connection.invalidate()  # the server closed it
+            return await self.engine.raw_connection()
+        except BaseException:
+            self._room.release()
+            raise
+
+    def give_back(self, connection: PoolProxiedConnection, *, usable: bool) -> None:
+        """Keep the connection for the next session; one left in the middle of a statement
+        (a cancelled request) or in a transaction is closed instead."""
+        driver = _asyncpg(connection)
+        if usable and not driver.is_closed() and not driver.is_in_transaction():
+            self._idle.append(connection)
+        else:
+            connection.invalidate()  # outside a greenlet SQLAlchemy terminates it at once
+        self._room.release()
+
+    async def dispose(self) -> None:
+        while self._idle:
+            await greenlet_spawn(self._idle.pop().close)  # back to the engine's pool
+        await self.engine.dispose()
+
+
+class _SingleWriteSession(Session):
+    """The ORM's side of a single-write session on PostgreSQL (`Database._single_write`): the
+    connection it takes keeps the books of the driver's (`note_statement`) while it is the
+    session's."""
+
+
+@event.listens_for(_SingleWriteSession, "after_begin")
+def _share_books(session: Session, _transaction: SessionTransaction, connection: Any) -> None:
+    driver: _Driver | None = session.info.get("direct")
+    if driver is not None:
+        connection.info["books"] = driver.books
+        session.info["orm_connection"] = connection
+
+
 class _WriterTurn:
     """The writer's turn on SQLite (`Database._sqlite_writer`), which a write session takes
     when it is ready to write (`take`) and gives back when it ends, after its transaction."""
@@ -496,7 +586,9 @@ class ReadOnlySessionError(RuntimeError):
     locked. Writes belong in a write session."""
 
 
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+_READ_ALONE = {"isolation_level": "AUTOCOMMIT", "read_only": True}
+"""The execution options of a connection whose statements each run on their own and only
+read (`note_statement`): a read session's on PostgreSQL."""
 
 
 class Database:
@@ -516,6 +608,13 @@ class Database:
         self._writing = asyncio.Lock()
         self._writer_lock_fd: int | None = None
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._held: _HeldConnections | None = None
+        self._single_write_sessions = async_sessionmaker(
+            # PostgreSQL's (on SQLite a single write is an ordinary write session)
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            sync_session_class=_SingleWriteSession,
+            expire_on_commit=False,
+        )
 
     @asynccontextmanager
     async def session(
@@ -531,7 +630,9 @@ class Database:
         what it depends on (a support, a comment), with reads before it. On PostgreSQL its
         statements run outside a transaction, each committing as it runs: two round trips
         fewer (BEGIN and COMMIT) and the server's time for them; a second writing statement
-        raises `SingleWriteError` before it runs. On SQLite, where a support is two
+        raises `SingleWriteError` before it runs. Its statements for `run_direct` run on a
+        driver connection held for such sessions (`_HeldConnections`), the others as in a
+        read session, which must not write either. On SQLite, where a support is two
         statements, it is an ordinary write transaction.
 
         On SQLite a write session takes its connection, then the writer's turn, then begins
@@ -543,63 +644,88 @@ class Database:
         no session of its own. Elsewhere `start_writing` does nothing."""
         if not write:
             async with _transaction(self._sessions()) as session:
-                if self.is_sqlite:
-                    yield session
-                    return
-                # On PostgreSQL each statement of a read session runs on its own: READ
-                # COMMITTED gives every statement a snapshot of its own in a transaction too,
-                # and BEGIN and COMMIT cost two round trips. (A connection's isolation level is
-                # set on it, not on an engine of its own: that is set through an event, and
-                # with any listener SQLAlchemy's connections cost more.)
-                connection = await session.connection(execution_options=_AUTOCOMMIT)
-                connection.info["read_only"] = True
-                try:
-                    yield session
-                finally:
-                    connection.info.pop("read_only", None)
+                if not self.is_sqlite:
+                    # On PostgreSQL each statement of a read session runs on its own: READ
+                    # COMMITTED gives every statement a snapshot of its own in a transaction
+                    # too, and BEGIN and COMMIT cost two round trips. (Set on the connection,
+                    # not on an engine of its own: that is set through an event, and with any
+                    # listener SQLAlchemy's connections cost more.)
+                    await session.connection(execution_options=_READ_ALONE)
+                yield session
             return
-        committed_alone = single_write and not self.is_sqlite
-        options = _AUTOCOMMIT if committed_alone else None
+        if single_write and not self.is_sqlite:
+            async with self._single_write() as session:
+                yield session
+            return
         changed = False
-        try:
-            async with _WriterTurn(self) as turn, _transaction(self._sessions()) as session:
-                later = _begin_later.set(True)
-                try:
-                    connection = await session.connection(execution_options=options)
-                finally:
-                    _begin_later.reset(later)
-                info = connection.info
-                info["content_changed"] = False
-                if committed_alone:
-                    info["writes_left"] = 1
-                if self.is_sqlite or committed_alone:  # see run_direct
-                    session.info["direct"] = connection
-                if self.is_sqlite:
-                    session.info["writer_turn"] = (turn, connection)
-                    if read_first:
-                        info["reading_first"] = True
-                    else:
-                        await self.start_writing(session)
-                try:
-                    yield session
-                finally:
-                    info.pop("writes_left", None)
-                    info.pop("reading_first", None)
-                    session.info.pop("writer_turn", None)
-                    session.info.pop("direct", None)
-                    changed = info.pop("content_changed", False)
-                if changed and self.is_sqlite:
-                    # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of
-                    # running a statement cost more than this one.
-                    assert connection.sync_connection is not None
-                    note_statement(connection.sync_connection, SQLITE_BUMP)
-                    _sqlite_driver(connection).run(SQLITE_BUMP)
-        except BaseException:
-            if changed and committed_alone:  # stored already: the pages must show it
-                await self._advance_postgres()
-            raise
+        async with _WriterTurn(self) as turn, _transaction(self._sessions()) as session:
+            later = _begin_later.set(True)
+            try:
+                connection = await session.connection()
+            finally:
+                _begin_later.reset(later)
+            info = connection.info
+            info["content_changed"] = False
+            if self.is_sqlite:  # see run_direct
+                session.info["direct"] = _Driver(
+                    _sqlite_driver(connection), self.engine.dialect, info
+                )
+                session.info["writer_turn"] = (turn, connection)
+                if read_first:
+                    info["reading_first"] = True
+                else:
+                    await self.start_writing(session)
+            try:
+                yield session
+            finally:
+                info.pop("reading_first", None)
+                session.info.pop("writer_turn", None)
+                session.info.pop("direct", None)
+                changed = info.pop("content_changed", False)
+            if changed and self.is_sqlite:
+                # Straight to the sqlite3 connection, as BEGIN: SQLAlchemy's way of
+                # running a statement cost more than this one.
+                note_statement(info, SQLITE_BUMP)
+                _sqlite_driver(connection).run(SQLITE_BUMP)
         if changed and not self.is_sqlite:
             await self._advance_postgres()
+
+    @asynccontextmanager
+    async def _single_write(self) -> AsyncIterator[AsyncSession]:
+        """A single-write session on PostgreSQL (see `session`).
+
+        Taking a connection from SQLAlchemy's pool for the session and giving it back cost
+        more CPU time than the statements of a support (about 150 µs). The statements for
+        `run_direct` run on a driver connection held for these sessions instead. The ORM's
+        statements, the rare ones (a form sent without JavaScript, a reply), take a
+        connection of the pool when the first runs, each statement committing on its own as
+        well, and keep the same books (`_SingleWriteSession`): one writing statement in all."""
+        held = self._held
+        if held is None:
+            held = self._held = _HeldConnections(self.url, HELD_CONNECTIONS)
+        connection = await held.take()
+        books: dict[str, Any] = {"content_changed": False, "writes_left": 1}
+        session = self._single_write_sessions()
+        session.info["direct"] = _Driver(_asyncpg(connection), held.dialect, books)
+        usable = False
+        try:
+            yield session
+            usable = True
+        except Exception:
+            usable = True  # the statements ran to their end: the connection is fine
+            raise
+        finally:
+            held.give_back(connection, usable=usable)
+            orm: Connection | None = session.info.pop("orm_connection", None)
+            if orm is not None:
+                orm.info.pop("books", None)
+            sync = session.sync_session
+            if sync.in_transaction():
+                await session.close()
+            else:
+                sync.close()
+            if books["content_changed"]:  # stored already, even after an error
+                await self._advance_postgres()
 
     async def start_writing(self, session: AsyncSession) -> None:
         """Take the writer's turn and begin the write transaction of a session opened with
@@ -712,4 +838,7 @@ class Database:
         if self._version_connection is not None:
             await self._version_connection.close()
             self._version_connection = None
+        if self._held is not None:
+            await self._held.dispose()
+            self._held = None
         await self.engine.dispose()
