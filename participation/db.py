@@ -404,7 +404,13 @@ class _Driver:
     books: dict[str, Any]
 
 
-async def run_direct(session: AsyncSession, statement: Any, values: dict[str, Any]) -> DirectResult:
+async def run_direct(
+    session: AsyncSession,
+    statement: Any,
+    values: dict[str, Any],
+    *,
+    wrote: Callable[[DirectResult], bool] | None = None,
+) -> DirectResult:
     """Run a table statement built once (a support, a comment) in a write session, straight on
     the driver's connection: SQLAlchemy compiles it once, and converts its parameters and
     the columns it returns with their types, as its own execution does. Running it through
@@ -415,15 +421,22 @@ async def run_direct(session: AsyncSession, statement: Any, values: dict[str, An
     SQLAlchemy: a SQLite write session (BEGIN went to the driver, too) or a PostgreSQL
     single-write session (each statement commits on its own, on a connection of its own:
     see `Database.session`); anywhere else through the session. The books are kept as for
-    any statement (`note_statement`), before it runs."""
+    any statement (`note_statement`), before it runs.
+
+    `wrote` tells from the result of a statement that writes only when its conditions hold
+    whether it wrote: when it did not, the books are as before it ran (a single-write
+    session may still run its one writing statement). Only where it runs on the driver."""
     driver: _Driver | None = session.info.get("direct")
     if driver is not None and (session.new or session.dirty or session.deleted):
         await session.flush()  # as the session does before a statement of its own
     if driver is None:
+        if wrote is not None:
+            raise ValueError("`wrote` is kept only for statements run on the driver")
         result: Any = await session.execute(statement, values)
         rows = [tuple(row) for row in result.all()] if result.returns_rows else []
         return DirectResult(rows, result.rowcount)
     direct = _direct(statement, driver.dialect)
+    books_before = dict(driver.books) if wrote is not None else None
     note_statement(driver.books, direct.sql)
     given = direct.compiled.construct_params(values)
     assert given is not None
@@ -443,7 +456,11 @@ async def run_direct(session: AsyncSession, statement: Any, values: dict[str, An
         for index, convert in direct.result:
             row[index] = convert(row[index])
         rows.append(tuple(row))
-    return DirectResult(rows, rowcount)
+    done = DirectResult(rows, rowcount)
+    if books_before is not None and wrote is not None and not wrote(done):
+        driver.books.clear()
+        driver.books.update(books_before)
+    return done
 
 
 M = TypeVar("M")

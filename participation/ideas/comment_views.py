@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,30 +24,46 @@ from participation.ideas.views import (
 )
 from participation.templating import flash, is_htmx
 from participation.web import (
+    accept_person,
     database,
     error_page,
+    person_columns,
+    person_read,
     read_then_write,
     redirect,
     render,
+    session_user_id,
     transaction,
     url,
 )
 
+Found = tuple[IdeaView, Comment | None]
+"""The idea read for a comment, and the comment when it was written with the read."""
+
 
 async def idea_comment(request: Request) -> Response:
     form = await CommentForm.from_request(request)
+    valid = form.validate()
 
-    async def read(session: AsyncSession) -> IdeaView:
+    async def read(session: AsyncSession) -> Found:
         # Without JavaScript a form with errors comes back on the whole page, photos too;
         # htmx gets the comments block, which needs the idea with its area only.
         htmx = is_htmx(request)
-        return await load_idea(
+        if htmx and valid and form.parent_id is None:
+            found = await _read_and_comment(session, request, form)
+            if found is not None:
+                return found
+        view = await load_idea(
             session, request, with_photos=not htmx, with_comment=form.parent_id, brief=htmx
         )
+        return view, None
 
-    async def write(session: AsyncSession, view: IdeaView) -> Comment | None:
-        if not form.validate():
-            return None
+    async def write(
+        session: AsyncSession, found: tuple[IdeaView, Comment | None]
+    ) -> Comment | None:
+        view, comment = found
+        if comment is not None or not valid:  # written with the read already, or not at all
+            return comment
         try:
             return await CommentService(session).comment(
                 view.viewer,
@@ -64,7 +81,7 @@ async def idea_comment(request: Request) -> Response:
             return None
 
     try:
-        view, comment = await read_then_write(request, read, write)
+        (view, _comment), comment = await read_then_write(request, read, write)
     except DomainError as error:
         return error_page(request, error)
     idea, viewer = view.idea, view.viewer
@@ -105,6 +122,30 @@ async def idea_comment(request: Request) -> Response:
         block="comments",
         status_code=200 if comment is not None else 422,
     )
+
+
+async def _read_and_comment(
+    session: AsyncSession, request: Request, form: CommentForm
+) -> Found | None:
+    """`load_idea` (brief) and, where the rules let the person comment at once, their comment
+    in the same statement (`CommentService.read_and_comment`); None where that cannot run or
+    the idea is not there: `load_idea` then reads as usual (and says so)."""
+    comments = CommentService(session)
+    user_id = session_user_id(request)
+    if user_id is None or person_read(request) or not comments.comments_at_once():
+        return None
+    found = await comments.read_and_comment(
+        request.path_params["idea_id"],
+        user_id,
+        person_columns(),
+        functools.partial(accept_person, request),
+        epoch=request.session.get("epoch"),
+        body=form.body.data,
+        language=form.language.data,
+    )
+    if found is not None:
+        comments.check_readable(found[0].viewer, found[0].idea)
+    return found
 
 
 def _added(

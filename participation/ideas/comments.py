@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, Table, and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from participation.accounts.models import Membership, User
+from participation.areas.models import Area, AreaStatus
 from participation.areas.services import manages, staff_role
-from participation.db import run_direct, utcnow
+from participation.db import DirectResult, run_direct, utcnow
 from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
 from participation.ideas.models import COMMENTS, IDEAS, Comment, Idea, ModerationState
-from participation.ideas.services import IdeaService, Viewer
+from participation.ideas.services import IdeaService, IdeaView, Viewer, _brief_statement
+from participation.moderation.models import Block
 
 _COMMENT_VALUES = (
     "idea_id",
@@ -77,6 +83,81 @@ comment is one statement that stands on its own (see `Database.session(single_wr
 it locks the idea's row while the idea is shown, adds the comment only then (in the WITH
 clause, which SQLite cannot) and counts it in that row. Its parameters are named apart from
 the columns: an UPDATE sets every column named by a parameter it gets."""
+
+
+@functools.cache
+def _read_and_comment(person: tuple[Any, ...]) -> Select[Any]:
+    """A shown comment read and written in one statement, on PostgreSQL (see
+    `CommentService.read_and_comment`): the columns of `_brief_statement`, then the new
+    comment's id and the idea's new count of comments, both NULL when nothing was written.
+
+    It writes only for someone the rules let comment at once: signed in (the session's epoch
+    matches), e-mail confirmed, a member of the area without a running block, in an active
+    area without review before publication, on a shown idea; it locks the idea's row for
+    that, as `_ADD_COUNTED_COMMENT` does. Everyone else (managers who are not members, too)
+    takes the usual way, on what it read."""
+    user_id: Any = bindparam("user_id")
+    areas, users = cast(Table, Area.__table__), cast(Table, User.__table__)
+    area_id = IDEAS.c.area_id
+    running_block = exists().where(
+        Block.user_id == user_id,
+        Block.area_id == area_id,
+        Block.lifted_at.is_(None),
+        or_(Block.until.is_(None), Block.until > bindparam("now")),
+    )
+    shown = (
+        select(IDEAS.c.id)
+        .select_from(IDEAS)
+        .join(areas, areas.c.id == area_id)
+        .join(users, users.c.id == user_id)
+        .where(
+            and_(
+                IDEAS.c.id == bindparam("idea_id"),
+                IDEAS.c.moderation_state == ModerationState.VISIBLE,
+                areas.c.status == AreaStatus.ACTIVE,
+                areas.c.premoderated.is_(False),
+                users.c.session_epoch == bindparam("epoch", type_=users.c.session_epoch.type),
+                users.c.email_verified_at.is_not(None),
+                exists().where(Membership.user_id == user_id, Membership.area_id == area_id),
+                ~running_block,
+            )
+        )
+        .with_for_update(of=IDEAS)
+        .cte("shown")
+    )
+    added = (
+        insert(COMMENTS)
+        .from_select(
+            list(_COMMENT_VALUES),
+            select(
+                shown.c.id,
+                *(
+                    bindparam(f"new_{column}", type_=COMMENTS.c[column].type)
+                    for column in _COMMENT_VALUES[1:]
+                ),
+            ),
+        )
+        .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
+        .cte("added")
+    )
+    counted = (
+        update(IDEAS)
+        .where(IDEAS.c.id == select(added.c.idea_id).scalar_subquery())
+        .values(comment_count=IDEAS.c.comment_count + 1)
+        .returning(IDEAS.c.comment_count)
+        .cte("counted")
+    )
+    return (
+        _brief_statement(person)
+        .add_columns(
+            select(added.c.id).scalar_subquery(), select(counted.c.comment_count).scalar_subquery()
+        )
+        .add_cte(shown, added, counted)
+    )
+
+
+def _written(result: DirectResult) -> bool:
+    return bool(result.rows) and result.rows[0][-2] is not None
 
 
 @dataclass
@@ -174,6 +255,70 @@ class CommentService(IdeaService):
             await self._count_comments(idea, +1)
         # The new comment as the page shows it (nothing else of it is set yet).
         return Comment(id=comment_id, **values)
+
+    def comments_at_once(self) -> bool:
+        """Whether `read_and_comment` can run here: on PostgreSQL, on the driver (a
+        single-write session, see `run_direct`)."""
+        return (
+            self.session.info.get("direct") is not None
+            and self.session.get_bind().dialect.name == "postgresql"
+        )
+
+    async def read_and_comment(
+        self,
+        idea_id: int,
+        user_id: int,
+        person: tuple[Any, ...],
+        accept: Callable[[Sequence[Any]], User | None],
+        *,
+        epoch: object,
+        body: str,
+        language: str,
+    ) -> tuple[IdeaView, Comment | None] | None:
+        """Read the idea as `IdeaService.view_with_person` does (brief) and, where the rules
+        let the person comment at once (see `_read_and_comment`), add their comment (not a
+        reply) in the same statement: one round trip to the database instead of two. Returns
+        the view and the new comment, or None for the comment when nothing was written: the
+        caller then checks and writes as usual, on this view. None when the idea is not
+        there (nothing read). Only where `comments_at_once`."""
+        if language not in CONTENT_LANGUAGES:
+            raise Conflict(_("Please choose a language from the list."), field="language")
+        now = utcnow()
+        values: dict[str, Any] = {
+            "idea_id": idea_id,
+            "user_id": user_id,
+            "now": now,
+            "epoch": epoch,
+            "new_parent_id": None,
+            "new_author_id": user_id,
+            "new_body": body,
+            "new_language": language,
+            "new_moderation_state": ModerationState.VISIBLE,
+            "new_created_at": now,
+        }
+        found = await run_direct(self.session, _read_and_comment(person), values, wrote=_written)
+        row = found.one_or_none()
+        if row is None:
+            return None
+        view = self._brief_from(row, person, accept)
+        comment_id, count = row[-2:]
+        if comment_id is None:
+            return view, None
+        # What the statement checked, the rules say too (the tests hold them to it).
+        self.require_participant(view.viewer, view.idea.area)
+        self.require_published(view.idea)
+        set_committed_value(view.idea, "comment_count", count)
+        comment = Comment(
+            id=comment_id,
+            idea_id=idea_id,
+            parent_id=None,
+            author_id=user_id,
+            body=body,
+            language=language,
+            moderation_state=ModerationState.VISIBLE,
+            created_at=now,
+        )
+        return view, comment
 
     async def get_comment(self, comment_id: int) -> Comment:
         comment = await self.session.get(Comment, comment_id)

@@ -563,13 +563,23 @@ class IdeaService:
         row = (await run_direct(self.session, _brief_statement(person), values)).one_or_none()
         if row is None:
             raise NotFound(_("This idea does not exist or is no longer shown."))
+        return self._brief_from(row, person, accept)
+
+    @staticmethod
+    def _brief_from(
+        row: tuple[Any, ...],
+        person: tuple[Any, ...],
+        accept: Callable[[Sequence[Any]], User | None],
+    ) -> IdeaView:
+        """The view from a row of `_brief_statement` (the columns after those are left)."""
         seen_at = len(_IDEA_COLUMNS.keys) + len(_AREA_COLUMNS.keys)
         idea = _IDEA_COLUMNS.take(row, 0, area=_AREA_COLUMNS.take(row, len(_IDEA_COLUMNS.keys)))
         assert idea is not None
         *viewer, supported = row[seen_at : seen_at + 5]  # `_seen_by`
         people = seen_at + 5
         found = _USER_COLUMNS.take(row, people)
-        user = accept((found, *row[people + len(_USER_COLUMNS.keys) :]))
+        rest = people + len(_USER_COLUMNS.keys)
+        user = accept((found, *row[rest : rest + len(person) - 1]))
         if user is None:
             return IdeaView(idea, Viewer(None))
         return IdeaView(idea, viewer_from(user, *viewer), bool(supported))
