@@ -627,7 +627,9 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._held: _HeldConnections | None = None
         self._single_write_sessions = async_sessionmaker(
-            # PostgreSQL's (on SQLite a single write is an ordinary write session)
+            # PostgreSQL's (on SQLite a single write is an ordinary write session). An engine
+            # of its own, with its listener: only the rare ORM statements of single writes
+            # take its connections (`_single_write`).
             self.engine.execution_options(isolation_level="AUTOCOMMIT"),
             sync_session_class=_SingleWriteSession,
             expire_on_commit=False,
@@ -648,8 +650,8 @@ class Database:
         statements run outside a transaction, each committing as it runs: two round trips
         fewer (BEGIN and COMMIT) and the server's time for them; a second writing statement
         raises `SingleWriteError` before it runs. Its statements for `run_direct` run on a
-        driver connection held for such sessions (`_HeldConnections`), the others as in a
-        read session, which must not write either. On SQLite, where a support is two
+        driver connection held for such sessions (`_HeldConnections`), the ORM's on one of
+        the pool, with the same books (`_single_write`). On SQLite, where a support is two
         statements, it is an ordinary write transaction.
 
         On SQLite a write session takes its connection, then the writer's turn, then begins
