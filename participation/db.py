@@ -626,14 +626,7 @@ class Database:
         self._writer_lock_fd: int | None = None
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._held: _HeldConnections | None = None
-        self._single_write_sessions = async_sessionmaker(
-            # PostgreSQL's (on SQLite a single write is an ordinary write session). An engine
-            # of its own, with its listener: only the rare ORM statements of single writes
-            # take its connections (`_single_write`).
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-            sync_session_class=_SingleWriteSession,
-            expire_on_commit=False,
-        )
+        self._single_write_sessions: async_sessionmaker[AsyncSession] | None = None
 
     @asynccontextmanager
     async def session(
@@ -719,19 +712,26 @@ class Database:
         statements, the rare ones (a form sent without JavaScript, a reply), take a
         connection of the pool when the first runs, each statement committing on its own as
         well, and keep the same books (`_SingleWriteSession`): one writing statement in all."""
-        held = self._held
-        if held is None:
+        held, sessions = self._held, self._single_write_sessions
+        if held is None or sessions is None:
             held = self._held = _HeldConnections(self.url, HELD_CONNECTIONS)
+            sessions = self._single_write_sessions = async_sessionmaker(
+                # An engine of its own, with its listener: only the rare ORM statements of
+                # single writes take its connections.
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                sync_session_class=_SingleWriteSession,
+                expire_on_commit=False,
+            )
         connection = await held.take()
         books: dict[str, Any] = {"content_changed": False, "writes_left": 1}
-        session = self._single_write_sessions()
+        session = sessions()
         session.info["direct"] = _Driver(_asyncpg(connection), held.dialect, books)
-        usable = False
+        usable = True
         try:
             yield session
-            usable = True
-        except Exception:
-            usable = True  # the statements ran to their end: the connection is fine
+        except BaseException as error:
+            # After an Exception the statements ran to their end: the connection is fine.
+            usable = isinstance(error, Exception)
             raise
         finally:
             held.give_back(connection, usable=usable)

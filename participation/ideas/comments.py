@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, exists, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,8 +19,13 @@ from participation.errors import Conflict, Forbidden, NotFound, SignInRequired
 from participation.i18n import CONTENT_LANGUAGES
 from participation.i18n import gettext as _
 from participation.ideas.models import COMMENTS, IDEAS, Comment, Idea, ModerationState
-from participation.ideas.services import IdeaService, IdeaView, Viewer, _brief_statement
-from participation.moderation.models import Block
+from participation.ideas.services import (
+    IdeaService,
+    IdeaView,
+    Viewer,
+    _brief_statement,
+    active_block_columns,
+)
 
 _COMMENT_VALUES = (
     "idea_id",
@@ -51,21 +56,34 @@ _shown = (
     .with_for_update()
     .cte("shown")
 )
-_added = (
-    insert(COMMENTS)
-    .from_select(
-        list(_COMMENT_VALUES),
-        select(
-            _shown.c.id,
-            *(
-                bindparam(f"new_{column}", type_=COMMENTS.c[column].type)
-                for column in _COMMENT_VALUES[1:]
+
+
+def _added_to(shown: Any) -> Any:
+    """A WITH clause that adds the comment (its `new_` parameters) to the idea `shown`
+    selects, when it selects one; returning the new id and the idea's."""
+    return (
+        insert(COMMENTS)
+        .from_select(
+            list(_COMMENT_VALUES),
+            select(
+                shown.c.id,
+                *(
+                    bindparam(f"new_{column}", type_=COMMENTS.c[column].type)
+                    for column in _COMMENT_VALUES[1:]
+                ),
             ),
-        ),
+        )
+        .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
+        .cte("added")
     )
-    .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
-    .cte("added")
-)
+
+
+def _parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """The `new_` parameters of a comment's values: named apart from the columns."""
+    return {f"new_{column}": value for column, value in values.items()}
+
+
+_added = _added_to(_shown)
 _ADD_COUNTED_COMMENT = (
     update(IDEAS)
     .where(IDEAS.c.id == select(_added.c.idea_id).scalar_subquery())
@@ -99,12 +117,7 @@ def _read_and_comment(person: tuple[Any, ...]) -> Select[Any]:
     user_id: Any = bindparam("user_id")
     areas, users = cast(Table, Area.__table__), cast(Table, User.__table__)
     area_id = IDEAS.c.area_id
-    running_block = exists().where(
-        Block.user_id == user_id,
-        Block.area_id == area_id,
-        Block.lifted_at.is_(None),
-        or_(Block.until.is_(None), Block.until > bindparam("now")),
-    )
+    forever, until = active_block_columns(user_id, area_id, bindparam("now"))
     shown = (
         select(IDEAS.c.id)
         .select_from(IDEAS)
@@ -119,27 +132,14 @@ def _read_and_comment(person: tuple[Any, ...]) -> Select[Any]:
                 users.c.session_epoch == bindparam("epoch", type_=users.c.session_epoch.type),
                 users.c.email_verified_at.is_not(None),
                 exists().where(Membership.user_id == user_id, Membership.area_id == area_id),
-                ~running_block,
+                ~forever,
+                until.is_(None),
             )
         )
         .with_for_update(of=IDEAS)
         .cte("shown")
     )
-    added = (
-        insert(COMMENTS)
-        .from_select(
-            list(_COMMENT_VALUES),
-            select(
-                shown.c.id,
-                *(
-                    bindparam(f"new_{column}", type_=COMMENTS.c[column].type)
-                    for column in _COMMENT_VALUES[1:]
-                ),
-            ),
-        )
-        .returning(COMMENTS.c.id, COMMENTS.c.idea_id)
-        .cte("added")
-    )
+    added = _added_to(shown)
     counted = (
         update(IDEAS)
         .where(IDEAS.c.id == select(added.c.idea_id).scalar_subquery())
@@ -240,7 +240,7 @@ class CommentService(IdeaService):
             "created_at": utcnow(),
         }
         # Plain statements, built once: the ORM's unit of work cost more than them.
-        parameters = {f"new_{column}": value for column, value in values.items()}
+        parameters = _parameters(values)
         if waits:  # counted once it is published
             comment_id = (await run_direct(self.session, _ADD_COMMENT, parameters)).scalar_one()
         elif self.session.get_bind().dialect.name == "postgresql":
@@ -283,20 +283,20 @@ class CommentService(IdeaService):
         there (nothing read). Only where `comments_at_once`."""
         if language not in CONTENT_LANGUAGES:
             raise Conflict(_("Please choose a language from the list."), field="language")
-        now = utcnow()
-        values: dict[str, Any] = {
+        values = {
             "idea_id": idea_id,
-            "user_id": user_id,
-            "now": now,
-            "epoch": epoch,
-            "new_parent_id": None,
-            "new_author_id": user_id,
-            "new_body": body,
-            "new_language": language,
-            "new_moderation_state": ModerationState.VISIBLE,
-            "new_created_at": now,
+            "parent_id": None,
+            "author_id": user_id,
+            "body": body,
+            "language": language,
+            "moderation_state": ModerationState.VISIBLE,
+            "created_at": utcnow(),
         }
-        found = await run_direct(self.session, _read_and_comment(person), values, wrote=_written)
+        parameters = _parameters(values)
+        parameters.update(idea_id=idea_id, user_id=user_id, now=values["created_at"], epoch=epoch)
+        found = await run_direct(
+            self.session, _read_and_comment(person), parameters, wrote=_written
+        )
         row = found.one_or_none()
         if row is None:
             return None
@@ -308,17 +308,7 @@ class CommentService(IdeaService):
         self.require_participant(view.viewer, view.idea.area)
         self.require_published(view.idea)
         set_committed_value(view.idea, "comment_count", count)
-        comment = Comment(
-            id=comment_id,
-            idea_id=idea_id,
-            parent_id=None,
-            author_id=user_id,
-            body=body,
-            language=language,
-            moderation_state=ModerationState.VISIBLE,
-            created_at=now,
-        )
-        return view, comment
+        return view, Comment(id=comment_id, **values)
 
     async def get_comment(self, comment_id: int) -> Comment:
         comment = await self.session.get(Comment, comment_id)
